@@ -1,0 +1,109 @@
+"""Plain data types that flow through the pipeline.
+
+list (Markdown) -> :class:`Section` tree and :class:`Entry` lines -> :class:`Record` (one per paper).
+
+A record's ``csl`` is a CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)
+whose ``id`` is the citation key.  What CSL-JSON has no field for lives in ``csl["custom"]``:
+
+``custom.arxiv``            arXiv id without version, e.g. ``"2401.04088"`` (old style: ``"hep-th/9901001"``)
+``custom.arxiv-category``   primary arXiv category when known, e.g. ``"cs.LG"``
+``custom.sections``         slugs of the sections that list the paper, in list order
+``custom.section-paths``    their paths, e.g. ``"model-level-optimizations/model-compression/quantization"``
+``custom.code``             code / model links given in the list
+``custom.ids``              every identifier found in the list's links (``{"acl": ..., "openreview": ...}``)
+``custom.venue-tag``        the list's venue tag as written, e.g. ``"Arxiv'24"``
+``custom.venue-kind``       ``conference | journal | preprint | blog | report | workshop | web | software``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CSLItem = dict[str, Any]
+
+# Which identifier names a paper when a link carries several: the most specific and resolvable first.
+IDENTITY_ORDER = (
+    "arxiv", "doi", "acl", "openreview", "pmlr", "neurips", "mlsys", "usenix", "ieee", "cvf", "isca",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the list. ``path`` joins the slugs of the heading and its ancestors with ``/``."""
+
+    title: str
+    level: int
+    slug: str
+    path: str
+    line: int
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a URL points at, as far as the URL alone tells.
+
+    ``role`` is ``paper`` (a publication page or PDF), ``code`` (a repository), ``model`` or ``dataset``
+    (a model hub page) or ``web`` (blogs, home pages, anything else).  ``ids`` maps identifier kinds
+    (``arxiv``, ``doi``, ``acl``, ``openreview``, ``pmlr``, ``neurips``, ``mlsys``, ``usenix``, ``ieee``,
+    ``cvf``, ``isca``) to normalised values.
+    """
+
+    url: str
+    role: str
+    ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> str | None:
+        """``kind:value`` of the strongest identifier, e.g. ``arxiv:2401.04088``; None for a bare URL."""
+        for kind in IDENTITY_ORDER:
+            if kind in self.ids:
+                return f"{kind}:{self.ids[kind]}"
+        return None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Markdown link on an entry's line: its label and where it points."""
+
+    label: str
+    target: LinkTarget
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper line of the list, as written."""
+
+    line: int
+    source: str
+    section: str
+    title: str
+    url: str
+    target: LinkTarget
+    venue_tag: str | None = None
+    code: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    authors_text: str | None = None
+    shape: str = "tagged"
+    links: tuple[Link, ...] = ()
+
+    @property
+    def identity(self) -> str:
+        """The paper this entry names: its strongest identifier, else its URL."""
+        return self.target.identity or f"url:{self.target.url}"
+
+
+@dataclass
+class Record:
+    """One paper: the CSL item exporters read, plus where each field came from."""
+
+    id: str
+    csl: CSLItem
+    status: str = "listed"
+    provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return str(self.csl["id"])
