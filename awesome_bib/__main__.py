@@ -1,0 +1,3 @@
+from awesome_bib.cli import main
+
+main()

@@ -1,0 +1,11 @@
+"""The ``awesome-bib`` command line: thin click wrappers over the library.
+
+Each topic lives in its own module here and registers its commands on :data:`main`.
+"""
+
+from __future__ import annotations
+
+from .app import main
+from . import export as _export  # noqa: F401  (registers commands)
+
+__all__ = ["main"]

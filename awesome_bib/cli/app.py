@@ -1,0 +1,64 @@
+"""The root command group and what every command shares: ``--list``, one-line errors."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__
+from ..errors import AwesomeBibError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns library errors into one line on stderr and an exit status, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AwesomeBibError as error:
+            click.echo(f"awesome-bib: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("awesome-bib: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="awesome-bib")
+def main() -> None:
+    """Citations for a curated awesome list of papers.
+
+    Every command works on the list given with --list, or on the embedded default list
+    (awesome MoE LLM inference) when --list is left out.
+
+    \b
+    Examples:
+      awesome-bib sections
+      awesome-bib export --section quantization
+      awesome-bib export --all --format csljson -o all.json
+      awesome-bib export --list README.md --section "Model Compression"
+    """
+
+
+def list_option(command: F) -> F:
+    """``--list PATH``: the awesome list to read (default: the embedded list)."""
+
+    @click.option(
+        "--list",
+        "list_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Markdown awesome list to read (default: the embedded MoE inference list).",
+    )
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return command(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""``sections`` and ``export``: placeholder until the library API lands."""
