@@ -96,13 +96,18 @@ class Entry:
 
 @dataclass
 class Record:
-    """One paper: the CSL item exporters read, plus where each field came from."""
+    """One paper: the CSL item exporters read, plus where each field came from.
+
+    ``notes`` are the resolver's (kept in the lockfile); ``list_notes`` are what the list's own lines
+    disagree on (recomputed from the list on every read, never stored).
+    """
 
     id: str
     csl: CSLItem
     status: str = "listed"
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    list_notes: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:

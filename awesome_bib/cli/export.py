@@ -1,1 +1,86 @@
-"""``sections`` and ``export``: placeholder until the library API lands."""
+"""``sections``, ``export`` and ``rekey``: reading a list and writing what it cites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import AwesomeBibError
+from ..export import FORMATS, render
+from ..library import open_library
+from ..lockfile import write_atomic
+from .app import list_option, main
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write to stdout, or to ``output`` all at once (never a half-written file)."""
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as error:
+        raise AwesomeBibError(f"{output}: cannot write: {error.strerror or error}") from None
+
+
+@main.command()
+@list_option
+@click.option("--json", "as_json", is_flag=True, help="Print the tree as JSON.")
+def sections(list_path: Path | None, as_json: bool) -> None:
+    """Show the list's sections with their paper counts.
+
+    ENTRIES counts the distinct papers listed directly under a heading, TOTAL those under it and
+    its subsections (what `export --section` gives).
+
+    \b
+    Examples:
+      awesome-bib sections
+      awesome-bib sections --json
+      awesome-bib sections --list README.md
+    """
+    library = open_library(list_path, update_lockfile=False)
+    counts = library.counts()
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in counts], indent=2, ensure_ascii=False))
+        return
+    width = max((len(c.section.slug) + 2 * (c.section.level - 2) for c in counts), default=10)
+    click.echo(f"{'SECTION':<{width}}  {'ENTRIES':>7}  {'TOTAL':>5}  TITLE")
+    for count in counts:
+        indent = "  " * max(count.section.level - 2, 0)
+        name = f"{indent}{count.section.slug}"
+        click.echo(f"{name:<{width}}  {count.entries:>7}  {count.total:>5}  {count.section.title}")
+
+
+@main.command()
+@list_option
+@click.option("--section", "-s", "section_queries", multiple=True, metavar="S",
+              help="Section by slug, title, path or unique prefix; subsections included. Repeatable.")
+@click.option("--all", "export_all", is_flag=True, help="Export every paper of the list (the default).")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="bibtex",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write to FILE (atomically) instead of stdout.")
+def export(list_path: Path | None, section_queries: tuple[str, ...], export_all: bool, fmt: str,
+           output: Path | None) -> None:
+    """Export the papers of some sections (or all) as BibTeX or CSL-JSON.
+
+    \b
+    Examples:
+      awesome-bib export --section quantization
+      awesome-bib export -s pruning -s quantization -o compression.bib
+      awesome-bib export --section "System-Level Optimization" --format csljson
+      awesome-bib export --all -o all.bib
+      awesome-bib export --list ~/my-list/README.md --section surveys
+    """
+    if export_all and section_queries:
+        raise AwesomeBibError("give either --all or --section, not both")
+    library = open_library(list_path)
+    chosen = library.select(list(section_queries)) if section_queries else None
+    records = library.records_in(chosen)
+    if not records:
+        assert chosen is not None
+        names = ", ".join(s.path for s in chosen[:1])
+        raise AwesomeBibError(f"section {names} lists no papers; see `awesome-bib sections`", 1)
+    emit(render([r.csl for r in records], fmt), output)

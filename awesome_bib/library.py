@@ -1,0 +1,231 @@
+"""The library API every command calls: open a list with its lockfile, pick sections, get records.
+
+>>> from awesome_bib.library import open_library
+>>> library = open_library()                      # the embedded default list
+>>> [s.path for s in library.select(["quantization"])]
+['model-level-optimizations/model-compression/quantization']
+>>> len(library.records_in(library.select(["quantization"])))
+7
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import lockfile
+from .config import load_config
+from .errors import AwesomeBibError
+from .keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
+from .listfile import AwesomeList, read_list
+from .model import Record, Section
+from .records import build_records
+
+EMBEDDED_NAME = "awesome-moe-inference.md"
+# Provenance sources that mean "the list said so": re-read from the list on every open.
+LIST_SOURCES = frozenset({"list", "arxiv-id", "venue-table"})
+# custom fields that only the list can give.
+LIST_CUSTOM = ("sections", "section-paths", "code", "venue-tag", "ids", "arxiv")
+
+
+def embedded_list_path() -> Path:
+    return Path(str(resources.files("awesome_bib").joinpath("data", EMBEDDED_NAME)))
+
+
+def lockfile_path_for(list_path: Path) -> Path:
+    """A list's lockfile lives beside it: ``README.md`` -> ``README.lock.json``."""
+    return list_path.with_name(list_path.stem + ".lock.json")
+
+
+def user_lockfile_path() -> Path:
+    """Where a locally resolved lockfile of the embedded list goes (it wins over the shipped one)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("awesome-bib")) / lockfile_path_for(Path(EMBEDDED_NAME)).name
+
+
+@dataclass
+class SectionCount:
+    section: Section
+    entries: int
+    total: int
+
+    def as_json(self) -> dict[str, Any]:
+        s = self.section
+        return {"slug": s.slug, "title": s.title, "path": s.path, "level": s.level,
+                "line": s.line, "entries": self.entries, "total": self.total}
+
+
+@dataclass
+class Library:
+    """A list, its records in list order, and where its lockfile is read from and written to."""
+
+    awesome: AwesomeList
+    records: list[Record]
+    lockfile_path: Path
+    config: dict[str, Any]
+    embedded: bool
+
+    @property
+    def sections(self) -> list[Section]:
+        return self.awesome.sections
+
+    def select(self, queries: list[str]) -> list[Section]:
+        """Sections named by slug, path, title (any case) or unique prefix; each with its subtree."""
+        chosen: dict[str, Section] = {}
+        for query in queries:
+            section = self._find(query)
+            for member in self.awesome.subtree(section.path):
+                chosen.setdefault(member.path, member)
+        return list(chosen.values())
+
+    def _find(self, query: str) -> Section:
+        wanted = query.strip().strip("/").lower()
+        sections = self.sections
+        for matches in (
+            [s for s in sections if s.path == wanted],
+            [s for s in sections if s.slug == wanted],
+            [s for s in sections if s.title.lower() == wanted],
+            [s for s in sections if s.slug == _slug(wanted) or s.path == _slug_path(wanted)],
+            [s for s in sections if s.slug.startswith(_slug(wanted)) or s.path.startswith(wanted)
+             or s.title.lower().startswith(wanted)],
+        ):
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise AwesomeBibError(
+                    f"section {query!r} is ambiguous: it matches {', '.join(s.path for s in matches)}; "
+                    "give the path"
+                )
+        slugs = [s.slug for s in sections]
+        close = difflib.get_close_matches(_slug(wanted), slugs, n=3, cutoff=0.5)
+        hint = f"did you mean: {', '.join(close)}? " if close else ""
+        raise AwesomeBibError(
+            f"no section {query!r}; {hint}available: {', '.join(slugs)} "
+            "(see `awesome-bib sections`)"
+        )
+
+    def records_in(self, sections: list[Section] | None = None) -> list[Record]:
+        """Records of papers listed in these sections (all records when None), in list order."""
+        if sections is None:
+            return list(self.records)
+        paths = {s.path for s in sections}
+        return [r for r in self.records if paths.intersection(r.csl["custom"]["section-paths"])]
+
+    def counts(self) -> list[SectionCount]:
+        """Distinct papers listed directly under each heading, and under it with its subsections."""
+        direct: dict[str, set[str]] = {}
+        for entry in self.awesome.entries:
+            direct.setdefault(entry.section, set()).add(entry.identity)
+        result = []
+        for section in self.sections:
+            subtree: set[str] = set()
+            for member in self.awesome.subtree(section.path):
+                subtree |= direct.get(member.path, set())
+            result.append(SectionCount(section, len(direct.get(section.path, ())), len(subtree)))
+        return result
+
+    def lockfile_text(self) -> str:
+        return lockfile.dumps(lockfile.Lockfile(self.key_format, {r.id: r for r in self.records}))
+
+    def save(self) -> None:
+        """Write the lockfile atomically, holding its guard against a concurrent run."""
+        with lockfile.exclusive(self.lockfile_path):
+            try:
+                lockfile.write_atomic(self.lockfile_path, self.lockfile_text())
+            except OSError as error:
+                raise AwesomeBibError(
+                    f"{self.lockfile_path}: cannot write lockfile: {error.strerror or error}"
+                ) from None
+
+    @property
+    def key_format(self) -> str:
+        return key_format_of(self.config)
+
+
+def key_format_of(config: dict[str, Any]) -> str:
+    """The ``[keys] format`` setting, checked."""
+    return validate_format(str(config.get("keys", {}).get("format", DEFAULT_KEY_FORMAT)))
+
+
+def _slug(text: str) -> str:
+    from .listfile import slugify
+
+    return slugify(text)
+
+
+def _slug_path(text: str) -> str:
+    return "/".join(_slug(part) for part in text.split("/"))
+
+
+def open_library(list_path: Path | None = None, *, update_lockfile: bool = True) -> Library:
+    """Read a list (default: the embedded one) and its lockfile, pinning keys for new papers.
+
+    With ``update_lockfile`` the lockfile is rewritten when the list brought new or changed
+    papers; keys already in the lockfile never change.
+    """
+    embedded = list_path is None
+    path = embedded_list_path() if embedded else list_path
+    assert path is not None
+    awesome = read_list(path)
+    config = load_config(None if embedded else path.parent)
+    if embedded:
+        write_path = user_lockfile_path()
+        read_path = write_path if write_path.exists() else lockfile_path_for(path)
+    else:
+        write_path = read_path = lockfile_path_for(path)
+    locked = lockfile.load(read_path)
+    key_format = key_format_of(config)
+    listed = build_records(awesome.entries, awesome.sections)
+    previous = locked.records if locked else {}
+    records = [merge_listed(r, previous[r.id]) if r.id in previous else r for r in listed]
+    keys = assign_keys(records, {r.id: previous[r.id].key for r in records if r.id in previous},
+                       key_format)
+    for record in records:
+        record.csl["id"] = keys[record.id]
+    library = Library(awesome, records, write_path, config, embedded)
+    # The shipped lockfile of the embedded list is read-only data; only a local resolve (which
+    # calls save) starts a user copy of it.
+    writable = read_path == write_path
+    if update_lockfile and writable and library.lockfile_text() != _text_or_none(read_path):
+        library.save()
+    return library
+
+
+def _text_or_none(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def merge_listed(listed: Record, locked: Record) -> Record:
+    """A locked record brought up to date with the list: resolved fields kept, list fields re-read."""
+    csl = copy.deepcopy(locked.csl)
+    provenance = dict(locked.provenance)
+    for name in [n for n, p in provenance.items() if p.get("source") in LIST_SOURCES]:
+        if name not in listed.csl:
+            csl.pop(name, None)
+            provenance.pop(name)
+    for name, value in listed.csl.items():
+        if name == "custom":
+            continue
+        if name not in provenance or provenance[name].get("source") in LIST_SOURCES:
+            csl[name] = copy.deepcopy(value)
+            provenance[name] = dict(listed.provenance.get(name, {"source": "list"}))
+    custom = dict(csl.get("custom", {}))
+    for name in LIST_CUSTOM:
+        custom.pop(name, None)
+        if name in listed.csl["custom"]:
+            custom[name] = copy.deepcopy(listed.csl["custom"][name])
+    if locked.status == "listed" or "venue-kind" not in custom:
+        custom["venue-kind"] = listed.csl["custom"]["venue-kind"]
+    csl["custom"] = dict(sorted(custom.items()))
+    return Record(
+        id=listed.id, csl=csl, status=locked.status, provenance=provenance,
+        notes=list(locked.notes), list_notes=list(listed.list_notes),
+    )

@@ -1,0 +1,152 @@
+"""The lockfile: the one place records and their citation keys live.
+
+JSON, keys sorted, one record per paper keyed by its identity, two-space indent: diffs read well in
+review.  Written atomically (a temporary file in the same folder, fsync, rename), so a crash or a kill
+at any moment leaves either the old file or the new one, never half of one; guarded by a lock so two
+runs cannot interleave.  The format is documented in README.md ("The lockfile").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AwesomeBibError
+from .keys import DEFAULT_KEY_FORMAT
+from .model import Record
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Lockfile:
+    key_format: str = DEFAULT_KEY_FORMAT
+    records: dict[str, Record] = field(default_factory=dict)
+
+    @property
+    def pinned_keys(self) -> dict[str, str]:
+        return {record_id: record.key for record_id, record in self.records.items()}
+
+
+def _record_to_json(record: Record) -> dict[str, Any]:
+    csl = {k: v for k, v in record.csl.items() if k != "id"}
+    data: dict[str, Any] = {"key": record.key, "status": record.status, "csl": csl}
+    if record.provenance:
+        data["provenance"] = record.provenance
+    if record.notes:
+        data["notes"] = record.notes
+    return data
+
+
+def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
+    csl = {"id": data["key"], **data["csl"]}
+    return Record(
+        id=record_id,
+        csl=csl,
+        status=data.get("status", "listed"),
+        provenance=data.get("provenance", {}),
+        notes=list(data.get("notes", [])),
+    )
+
+
+def dumps(lock: Lockfile) -> str:
+    """The lockfile's text: deterministic for the same records, whatever their order in memory."""
+    document = {
+        "awesome-bib": {"lockfile": FORMAT_VERSION, "key-format": lock.key_format},
+        "records": {rid: _record_to_json(r) for rid, r in sorted(lock.records.items())},
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def loads(text: str, source: str = "<lockfile>") -> Lockfile:
+    try:
+        document = json.loads(text)
+        header = document["awesome-bib"]
+        version = header["lockfile"]
+        if version != FORMAT_VERSION:
+            raise AwesomeBibError(
+                f"{source}: lockfile format {version} is not supported (this awesome-bib reads "
+                f"{FORMAT_VERSION}); upgrade awesome-bib"
+            )
+        records = {rid: _record_from_json(rid, data) for rid, data in document["records"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        detail = f"line {error.lineno}" if isinstance(error, json.JSONDecodeError) else repr(error)
+        raise AwesomeBibError(
+            f"{source}: not a valid awesome-bib lockfile ({detail}); restore it from version control "
+            "or delete it to rebuild it from the list"
+        ) from None
+    return Lockfile(key_format=header.get("key-format", DEFAULT_KEY_FORMAT), records=records)
+
+
+def load(path: Path) -> Lockfile | None:
+    """The lockfile at ``path``, or None when there is none yet."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise AwesomeBibError(f"{path}: cannot read lockfile: {error}") from None
+    return loads(text, str(path))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once: readers see the old file or the new, nothing between."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save(path: Path, lock: Lockfile) -> None:
+    try:
+        write_atomic(path, dumps(lock))
+    except OSError as error:
+        raise AwesomeBibError(f"{path}: cannot write lockfile: {error.strerror or error}") from None
+
+
+def _guard_path(path: Path) -> Path:
+    """The guard lives in the user's cache folder, so nothing is left beside the user's list."""
+    from platformdirs import user_cache_dir
+
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
+    return Path(user_cache_dir("awesome-bib")) / "locks" / f"{digest}.lck"
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold the lockfile's guard for a run that writes it; a second run fails at once, clearly."""
+    from filelock import FileLock, Timeout
+
+    guard = _guard_path(path)
+    try:
+        guard.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(guard), timeout=0)
+        lock.acquire()
+    except Timeout:
+        raise AwesomeBibError(
+            f"{path}: another awesome-bib run is updating this lockfile; wait for it to finish"
+        ) from None
+    except OSError as error:
+        raise AwesomeBibError(f"{guard}: cannot lock: {error.strerror or error}") from None
+    try:
+        yield
+    finally:
+        lock.release()

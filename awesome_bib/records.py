@@ -1,0 +1,188 @@
+"""Entries -> records: one record per paper, built from what the list alone says.
+
+The same paper listed under several headings (or twice under one) becomes one record that belongs
+to every section listing it.  Evidence is weighed as a careful reader would: a publication URL
+(ACL Anthology id, PMLR volume, proceedings page) names the venue more precisely than a hand-written
+tag; an arXiv id fixes a preprint's year and month; disagreements are kept as notes for ``check``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .identifiers import arxiv_doi, arxiv_id_date
+from .model import CSLItem, Entry, Record, Section
+from .venues import Venue, VenueTag, parse_tag, venue_from_ids
+
+LIST = {"source": "list"}
+ARXIV_ID = {"source": "arxiv-id"}
+
+
+def build_records(entries: Iterable[Entry], sections: Iterable[Section]) -> list[Record]:
+    """Group entries by the paper they name and build one list-derived record each, in list order."""
+    slug_of = {section.path: section.slug for section in sections}
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.identity, []).append(entry)
+    return [listed_record(identity, group, slug_of) for identity, group in groups.items()]
+
+
+def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) -> Record:
+    """The best record the list's lines allow for one paper."""
+    first = entries[0]
+    tags = [(entry, parse_tag(entry.venue_tag)) for entry in entries if entry.venue_tag]
+    chosen_entry, chosen_tag = _best_tag(tags) if tags else (first, None)
+    ids: dict[str, str] = {}
+    for entry in entries:
+        for kind, value in entry.target.ids.items():
+            ids.setdefault(kind, value)
+    arxiv = ids.get("arxiv")
+
+    item: CSLItem = {"title": first.title}
+    provenance: dict[str, dict[str, Any]] = {"title": dict(LIST)}
+    notes: list[str] = []
+
+    venue, year, month, precise = _venue_and_date(ids, chosen_tag)
+    kind = venue.kind if venue else _kind_without_venue(first, arxiv)
+    item["type"] = venue.csl_type if venue else _csl_type_of(kind)
+    if venue and venue.kind != "web":
+        item["container-title"] = "arXiv" if venue.short == "arXiv" else precise or venue.name
+        provenance["container-title"] = dict(LIST)
+        if venue.short != venue.name:
+            item["container-title-short"] = venue.short
+    elif kind == "preprint":
+        item["container-title"] = "arXiv"
+        provenance["container-title"] = dict(LIST)
+
+    if arxiv and kind == "preprint":
+        id_year, id_month = arxiv_id_date(arxiv)
+        if year is not None and year != id_year:
+            notes.append(
+                f"year: venue tag [{chosen_tag.text if chosen_tag else ''}] says {year}, "
+                f"arXiv id {arxiv} says {id_year}; using the arXiv id"
+            )
+        year, month = id_year, id_month
+        provenance["issued"] = dict(ARXIV_ID)
+        item["number"] = f"arXiv:{arxiv}"
+        provenance["number"] = dict(ARXIV_ID)
+    elif arxiv and year is not None and year < arxiv_id_date(arxiv)[0]:
+        notes.append(
+            f"year: venue tag [{chosen_tag.text if chosen_tag else ''}] says {year}, "
+            f"earlier than arXiv id {arxiv} ({arxiv_id_date(arxiv)[0]})"
+        )
+    if year is not None:
+        item["issued"] = {"date-parts": [[year, month] if month else [year]]}
+        provenance.setdefault("issued", dict(LIST))
+
+    doi = ids.get("doi") or (arxiv_doi(arxiv) if arxiv and kind == "preprint" else None)
+    if doi:
+        item["DOI"] = doi
+        provenance["DOI"] = dict(LIST)
+    item["URL"] = f"https://arxiv.org/abs/{arxiv}" if arxiv else chosen_entry.url
+    provenance["URL"] = dict(LIST)
+
+    organization = venue.organization if venue else None
+    if organization and kind == "blog":
+        item["author"] = [{"literal": organization}]
+        provenance["author"] = {"source": "venue-table"}
+    elif authors := next((e.authors_text for e in entries if e.authors_text), None):
+        item["author"] = split_author_list(authors)
+        provenance["author"] = dict(LIST)
+    if organization:
+        item["publisher"] = organization
+        provenance["publisher"] = {"source": "venue-table"}
+
+    notes.extend(_disagreements(entries))
+    custom: dict[str, Any] = {
+        "sections": _unique(slug_of.get(e.section, e.section) for e in entries),
+        "section-paths": _unique(e.section for e in entries),
+        "venue-kind": kind,
+    }
+    if arxiv:
+        custom["arxiv"] = arxiv
+    if ids:
+        custom["ids"] = dict(sorted(ids.items()))
+    if chosen_entry.venue_tag:
+        custom["venue-tag"] = chosen_entry.venue_tag
+    code = _unique(url for e in entries for url in e.code)
+    if code:
+        custom["code"] = code
+    item["custom"] = custom
+    return Record(id=identity, csl=item, status="listed", provenance=provenance, list_notes=notes)
+
+
+def _best_tag(tags: list[tuple[Entry, VenueTag | None]]) -> tuple[Entry, VenueTag | None]:
+    """Of several tags for one paper, the published venue beats a preprint, then the later year."""
+
+    def rank(pair: tuple[Entry, VenueTag | None]) -> tuple[int, int, int]:
+        tag = pair[1]
+        if tag is None:
+            return (0, 0, 0)
+        published = int(tag.venue is None or tag.venue.kind != "preprint")
+        return (1, published, tag.year or 0)
+
+    best = max(rank(pair) for pair in tags)
+    return next(pair for pair in tags if rank(pair) == best)
+
+
+def _venue_and_date(
+    ids: dict[str, str], tag: VenueTag | None
+) -> tuple[Venue | None, int | None, int | None, str | None]:
+    from_url = venue_from_ids(ids)
+    tag_year = tag.year if tag else None
+    tag_month = tag.month if tag else None
+    if from_url:
+        venue, url_year, precise = from_url
+        return venue, url_year or tag_year, tag_month, precise
+    if tag and tag.venue:
+        return tag.venue, tag_year, tag_month, None
+    if tag and tag.name:
+        unknown = Venue(short=tag.name, name=tag.name, kind="unknown")
+        return unknown, tag_year, tag_month, None
+    return None, tag_year, tag_month, None
+
+
+def _kind_without_venue(entry: Entry, arxiv: str | None) -> str:
+    if arxiv:
+        return "preprint"
+    if entry.target.role == "web":
+        return "web"
+    return "unknown"
+
+
+def _csl_type_of(kind: str) -> str:
+    return {"preprint": "article", "web": "webpage"}.get(kind, "article")
+
+
+def _disagreements(entries: list[Entry]) -> list[str]:
+    notes = []
+    titles = _unique(entry.title for entry in entries)
+    if len(titles) > 1:
+        where = ", ".join(f"{e.title!r} (line {e.line})" for e in entries)
+        notes.append(f"listed under different titles: {where}")
+    tags = _unique(entry.venue_tag for entry in entries if entry.venue_tag)
+    if len(tags) > 1:
+        where = ", ".join(f"[{e.venue_tag}] (line {e.line})" for e in entries if e.venue_tag)
+        notes.append(f"listed with different venue tags: {where}")
+    return notes
+
+
+def split_author_list(text: str) -> list[dict[str, str]]:
+    """``"Ada Lovelace, Alan Turing and Grace Hopper"`` -> CSL names (family = last word)."""
+    names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+|;\s*", text) if n.strip()]
+    authors = []
+    for name in names:
+        if name.lower() in ("et al", "et al.", "others"):
+            continue
+        parts = name.split()
+        if len(parts) == 1:
+            authors.append({"literal": parts[0]})
+        else:
+            authors.append({"given": " ".join(parts[:-1]), "family": parts[-1]})
+    return authors
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    return [v for v in dict.fromkeys(values) if v]
