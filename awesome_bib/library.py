@@ -129,6 +129,29 @@ class Library:
             result.append(SectionCount(section, len(direct.get(section.path, ())), len(subtree)))
         return result
 
+    def rekey(self, which: list[str] | None = None, key_format: str | None = None) -> dict[str, str]:
+        """Give records new keys from their current metadata; returns ``{old: new}`` for those that moved.
+
+        ``which`` names records by key or id (default: all).  Every other key stays pinned.
+        """
+        if which is None:
+            chosen = {r.id for r in self.records}
+        else:
+            known = {r.key: r.id for r in self.records} | {r.id: r.id for r in self.records}
+            missing = [name for name in which if name not in known]
+            if missing:
+                raise AwesomeBibError(f"no record with key or id {missing[0]!r}; see the lockfile {self.lockfile_path}")
+            chosen = {known[name] for name in which}
+        key_format = validate_format(key_format) if key_format else self.key_format
+        pinned = {r.id: r.key for r in self.records if r.id not in chosen}
+        keys = assign_keys(self.records, pinned, key_format)
+        moved = {}
+        for record in self.records:
+            if keys[record.id] != record.key:
+                moved[record.key] = keys[record.id]
+                record.csl["id"] = keys[record.id]
+        return moved
+
     def lockfile_text(self) -> str:
         return lockfile.dumps(lockfile.Lockfile(self.key_format, {r.id: r for r in self.records}))
 

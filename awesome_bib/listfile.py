@@ -351,11 +351,19 @@ def _entry_from(
         after = "".join(_LINK_SLOT if p.kind == "link" else p.text for p in pieces[position + 1 :])
         tag, rest = _split_tag(before)
         target = targets[id(title_link)]
-        shape = "tagged" if tag else "table" if in_table else "bullet"
-        if rest and not _LEAD_JUNK.match(rest):
-            if target.role != "paper" and not in_table:
-                return None
-            shape = "prose"
+        trailing = _trailing_tags(after)
+        if in_table:
+            shape = "table"
+            tag = tag or next((cell.strip() for cell in before.split("|") if _known_tag(cell)), None)
+        else:
+            shape = "tagged" if tag else "bullet"
+            if rest and not _LEAD_JUNK.match(rest):
+                if target.role != "paper":
+                    return None
+                shape = "prose"
+        if tag is None and (late := next((t for t in trailing if _known_tag(t)), None)):
+            tag = late
+            trailing.remove(late)
         return Entry(
             line=line,
             source=source,
@@ -365,7 +373,7 @@ def _entry_from(
             target=target,
             venue_tag=tag,
             code=code,
-            tags=tuple(_trailing_tags(after)),
+            tags=tuple(trailing),
             shape=shape,
             links=tuple(Link(link.text, targets[id(link)]) for link in links),
         )
@@ -377,7 +385,7 @@ def _entry_from(
         return None
     target = targets[id(paper_link)]
     strong = next((p.text.strip() for p in pieces if p.kind == "strong" and p.text.strip()), "")
-    title, authors = _bold_title_and_authors(flat, strong)
+    title, authors, venue = _bold_title_and_authors(flat, strong)
     return Entry(
         line=line,
         source=source,
@@ -385,7 +393,7 @@ def _entry_from(
         title=_clean_title(title or paper_link.text),
         url=target.url,
         target=target,
-        venue_tag=_leading_tag(flat),
+        venue_tag=_leading_tag(flat) or venue,
         code=code,
         authors_text=authors,
         shape="bold" if strong else "prose",
@@ -401,20 +409,29 @@ def _split_tag(before: str) -> tuple[str | None, str]:
     return None, before.strip()
 
 
+def _known_tag(text: str) -> bool:
+    """Text that names a venue of the table, with or without a year (``ICLR 2017``, ``NeurIPS'22``)."""
+    tag = parse_tag(text.strip())
+    return tag is not None and tag.venue is not None
+
+
 def _trailing_tags(after: str) -> list[str]:
-    """Bracketed words after the title that are not links, e.g. ``[MoE Module Design]``."""
-    return [m.strip() for m in _BRACKETED.findall(after) if m.strip()]
+    """Bracketed or parenthesised words after the title that are not links: ``[MoE Module Design]``."""
+    found = [m.strip() for m in _BRACKETED.findall(after) if m.strip()]
+    found += [m.strip() for m in re.findall(r"\(([^()\x00]+)\)", after) if _known_tag(m)]
+    return found
 
 
-def _bold_title_and_authors(flat: str, strong: str) -> tuple[str, str | None]:
-    """``**Title**. Authors. Venue.``: the bold text is the title, the next sentence the authors."""
+def _bold_title_and_authors(flat: str, strong: str) -> tuple[str, str | None, str | None]:
+    """``**Title**. Authors. Venue.``: the bold text is the title, then authors, then the venue."""
     if not strong:
         head = flat.split(_LINK_SLOT, 1)[0]
-        return head.strip(" -*:|[]"), None
+        return head.strip(" -*:|[]"), None, None
     after = flat.split(strong, 1)[-1].split(_LINK_SLOT, 1)[0]
     sentences = [s.strip() for s in re.split(r"\.\s+", after.strip(" .")) if s.strip()]
     authors = sentences[0] if sentences and ("," in sentences[0] or " and " in sentences[0]) else None
-    return strong, authors
+    venue = next((s for s in sentences[1 if authors else 0 :] if _known_tag(s)), None)
+    return strong, authors, venue
 
 
 def _clean_title(title: str) -> str:

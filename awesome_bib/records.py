@@ -47,11 +47,13 @@ def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) 
     venue, year, month, precise = _venue_and_date(ids, chosen_tag)
     kind = venue.kind if venue else _kind_without_venue(first, arxiv)
     item["type"] = venue.csl_type if venue else _csl_type_of(kind)
+    provenance["type"] = dict(LIST)
     if venue and venue.kind != "web":
         item["container-title"] = "arXiv" if venue.short == "arXiv" else precise or venue.name
         provenance["container-title"] = dict(LIST)
         if venue.short != venue.name:
             item["container-title-short"] = venue.short
+            provenance["container-title-short"] = dict(LIST)
     elif kind == "preprint":
         item["container-title"] = "arXiv"
         provenance["container-title"] = dict(LIST)

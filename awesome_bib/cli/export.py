@@ -84,3 +84,31 @@ def export(list_path: Path | None, section_queries: tuple[str, ...], export_all:
         names = ", ".join(s.path for s in chosen[:1])
         raise AwesomeBibError(f"section {names} lists no papers; see `awesome-bib sections`", 1)
     emit(render([r.csl for r in records], fmt), output)
+
+
+@main.command()
+@list_option
+@click.argument("names", nargs=-1, metavar="[KEY_OR_ID]...")
+@click.option("--key-format", default=None, help="Template for the new keys (default: the configured one).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def rekey(list_path: Path | None, names: tuple[str, ...], key_format: str | None, dry_run: bool) -> None:
+    """Give papers new citation keys from their current metadata.
+
+    Keys are pinned in the lockfile and never change on their own; this is the one command that
+    changes them. Prints `old<TAB>new` for every key that moved (use it to update your .tex files).
+    With no KEY_OR_ID, every paper is rekeyed.
+
+    \b
+    Examples:
+      awesome-bib rekey --dry-run
+      awesome-bib rekey mixtral8x7b2024
+      awesome-bib rekey --key-format "{auth}{year}{shorttitle}"
+    """
+    library = open_library(list_path)
+    moved = library.rekey(list(names) or None, key_format)
+    for old, new in moved.items():
+        click.echo(f"{old}\t{new}")
+    if moved and not dry_run:
+        library.save()
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(moved)} key(s) {verb}; lockfile: {library.lockfile_path}", err=True)
