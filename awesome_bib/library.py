@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import copy
 import difflib
 from dataclasses import dataclass
 from importlib import resources
@@ -227,8 +226,14 @@ def _text_or_none(path: Path) -> str | None:
 
 
 def merge_listed(listed: Record, locked: Record) -> Record:
-    """A locked record brought up to date with the list: resolved fields kept, list fields re-read."""
-    csl = copy.deepcopy(locked.csl)
+    """A locked record brought up to date with the list: resolved fields kept, list fields re-read.
+
+    Both records are fresh (built from the list, loaded from JSON), so values are moved, not copied.
+    """
+    if locked.status == "listed":
+        return Record(listed.id, {**listed.csl, "id": locked.key}, "listed", listed.provenance,
+                      list(locked.notes), listed.list_notes)
+    csl = dict(locked.csl)
     provenance = dict(locked.provenance)
     for name in [n for n, p in provenance.items() if p.get("source") in LIST_SOURCES]:
         if name not in listed.csl:
@@ -238,17 +243,13 @@ def merge_listed(listed: Record, locked: Record) -> Record:
         if name == "custom":
             continue
         if name not in provenance or provenance[name].get("source") in LIST_SOURCES:
-            csl[name] = copy.deepcopy(value)
-            provenance[name] = dict(listed.provenance.get(name, {"source": "list"}))
+            csl[name] = value
+            provenance[name] = listed.provenance.get(name, {"source": "list"})
     custom = dict(csl.get("custom", {}))
     for name in LIST_CUSTOM:
         custom.pop(name, None)
         if name in listed.csl["custom"]:
-            custom[name] = copy.deepcopy(listed.csl["custom"][name])
-    if locked.status == "listed" or "venue-kind" not in custom:
-        custom["venue-kind"] = listed.csl["custom"]["venue-kind"]
+            custom[name] = listed.csl["custom"][name]
+    custom.setdefault("venue-kind", listed.csl["custom"]["venue-kind"])
     csl["custom"] = dict(sorted(custom.items()))
-    return Record(
-        id=listed.id, csl=csl, status=locked.status, provenance=provenance,
-        notes=list(locked.notes), list_notes=list(listed.list_notes),
-    )
+    return Record(listed.id, csl, locked.status, provenance, list(locked.notes), listed.list_notes)
