@@ -106,7 +106,11 @@ def slugify(title: str) -> str:
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # Keep hrefs as the list wrote them: identifiers are read from the raw URL, and percent-encoding
+    # every link would cost a third of the parse.
+    markdown.normalizeLink = str  # type: ignore[method-assign]
+    return markdown
 
 
 def read_list(path: Path) -> AwesomeList:

@@ -87,6 +87,7 @@ def _full_year(digits: str) -> int:
     return 1900 + year if year >= 70 else 2000 + year
 
 
+@cache
 def parse_tag(text: str) -> VenueTag | None:
     """Read a venue tag such as ``Arxiv'24``, ``ISSCC’24``, ``SENSYS '24``, ``Arxiv'24.8`` or ``ICML 2023``.
 

@@ -1,0 +1,144 @@
+"""`awesome-bib export` end to end: sections, formats, files, and what goes wrong."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pybtex.database
+import pytest
+from conftest import DATA, run
+
+SCHEMA = json.loads((DATA / "csl-data.json").read_text("utf-8"))
+
+
+def parse_bib(text: str) -> dict[str, dict[str, str]]:
+    """Entries by key, as bibtexparser reads them; pybtex must read the same keys."""
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    entries = {e.key: {"ENTRYTYPE": e.entry_type, **{f.key.lower(): f.value for f in e.fields}}
+               for e in library.entries}
+    assert set(pybtex.database.parse_string(text, "bibtex").entries.keys()) == set(entries)
+    return entries
+
+
+def test_quantization_as_bibtex() -> None:
+    result = run("export", "--section", "quantization")
+    assert result.exit_code == 0, result.stderr
+    entries = parse_bib(result.stdout)
+    assert sorted(entries) == sorted([
+        "mcmoe2024mixture", "mixture2023quantized", "qmoe2023practical", "mixture2024experts",
+        "examining2024posttraining", "laco2024large", "compressed2023moe",
+    ])
+    qmoe = entries["qmoe2023practical"]
+    assert qmoe["ENTRYTYPE"] == "misc"
+    assert qmoe["eprint"] == "2310.16795" and qmoe["archiveprefix"] == "arXiv"
+    assert qmoe["year"] == "2023"
+    assert "quantization" in qmoe["keywords"]
+    laco = entries["laco2024large"]
+    assert laco["ENTRYTYPE"] == "inproceedings" and "EMNLP" in laco["booktitle"]
+    assert set(laco["keywords"].replace(" ", "").split(",")) == {"pruning", "quantization"}
+    assert entries["compressed2023moe"]["booktitle"] == "Interspeech"
+
+
+def test_section_by_title_path_prefix_and_several() -> None:
+    def keys(*queries: str) -> set[str]:
+        args = [arg for q in queries for arg in ("-s", q)]
+        result = run("export", "-f", "csljson", *args)
+        assert result.exit_code == 0, result.stderr
+        return {item["id"] for item in json.loads(result.stdout)}
+
+    quantization = keys("quantization")
+    assert keys("Quantization") == keys("QUANTIZATION") == quantization
+    assert keys("model-level-optimizations/model-compression/quantization") == quantization
+    assert keys("quantiz") == quantization
+    compression = keys("Model Compression")
+    assert len(compression) == 20 and quantization < compression  # subsections included
+    assert keys("pruning", "quantization") == keys("pruning") | quantization
+
+
+def test_all_is_every_paper_once_in_list_order() -> None:
+    result = run("export", "--all", "-f", "csljson")
+    items = json.loads(result.stdout)
+    assert len(items) == 118 == len({item["id"] for item in items})
+    assert items[0]["title"].startswith("The Evolution of Mixture of Experts")
+    assert json.loads(run("export", "-f", "csljson").stdout) == items  # --all is the default
+
+
+def test_csljson_is_valid_against_the_official_schema_with_the_right_types() -> None:
+    items = json.loads(run("export", "--all", "--format", "csljson").stdout)
+    jsonschema.validate(items, SCHEMA)
+    types = {item["custom"].get("venue-tag"): item["type"] for item in items}
+    assert types["Arxiv'24"] == "article"
+    assert types["EMNLP'22"] == "paper-conference"
+    assert types["TPDS'24"] == "article-journal"
+    assert types["QwenBlog'24"] == "post-weblog"
+    assert types["MICROSOFT'22"] == "report"
+    qwen = next(item for item in items if item["custom"].get("venue-tag") == "QwenBlog'24")
+    assert qwen["author"] == [{"literal": "Qwen Team"}]
+
+
+def test_output_is_byte_identical_across_runs() -> None:
+    first = run("export", "--all").stdout
+    assert first == run("export", "--all").stdout
+    assert run("export", "--all", "-f", "csljson").stdout == run("export", "--all", "-f", "csljson").stdout
+
+
+def test_output_file_is_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / "q.bib"
+    result = run("export", "-s", "quantization", "-o", target)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text("utf-8") == run("export", "-s", "quantization").stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["q.bib"]
+
+
+def test_unknown_section_suggests_and_lists_the_slugs() -> None:
+    result = run("export", "--section", "quantisation")
+    assert result.exit_code == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("awesome-bib: error: no section 'quantisation'; did you mean: quantization?")
+    assert "available: contents, survey, sota-moe-llms" in line
+
+
+def test_ambiguous_prefix_names_the_candidates() -> None:
+    result = run("export", "-s", "expert")
+    assert result.exit_code == 2
+    assert "is ambiguous" in result.stderr and "expert-parallel" in result.stderr
+
+
+def test_section_without_papers_is_an_error_not_an_empty_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.bib"
+    result = run("export", "-s", "speculative-decoding", "-o", target)
+    assert result.exit_code == 1
+    assert "lists no papers" in result.stderr
+    assert not target.exists()
+
+
+def test_all_and_section_together_is_a_usage_error() -> None:
+    result = run("export", "--all", "-s", "survey")
+    assert result.exit_code == 2 and "either --all or --section" in result.stderr
+
+
+def test_unwritable_output_is_one_line_and_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out.bib"
+    target.write_text("keep me", "utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)  # as a read-only folder would (tests may run as root)
+    result = run("export", "-s", "survey", "-o", target)
+    assert result.exit_code == 2
+    assert result.stderr == f"awesome-bib: error: {target}: cannot write: Permission denied\n"
+    assert target.read_text("utf-8") == "keep me"
+
+
+def test_output_into_a_missing_folder_or_onto_a_directory_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("", "utf-8")
+    result = run("export", "-s", "survey", "-o", tmp_path / "file.txt" / "x.bib")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "cannot write" in line and "Traceback" not in result.stderr

@@ -1,0 +1,131 @@
+"""The lockfile: beside the list, deterministic, atomic, guarded, and the embedded list's shipped copy."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+from awesome_bib import lockfile
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.library import embedded_list_path, lockfile_path_for, open_library, user_lockfile_path
+
+
+def test_first_export_writes_a_sorted_readable_lockfile_beside_the_list(seed_copy: Path) -> None:
+    assert run("export", "--list", seed_copy, "-s", "survey").exit_code == 0
+    path = seed_copy.parent / "README.lock.json"
+    document = json.loads(path.read_text("utf-8"))
+    assert document["awesome-bib"] == {"lockfile": 1, "key-format": "{auth}{year}{title}"}
+    records = document["records"]
+    assert list(records) == sorted(records) and len(records) == 118
+    qmoe = records["arxiv:2310.16795"]
+    assert qmoe["key"] == "qmoe2023practical" and qmoe["status"] == "listed"
+    assert qmoe["csl"]["issued"] == {"date-parts": [[2023, 10]]}
+    assert qmoe["provenance"]["issued"] == {"source": "arxiv-id"}
+    assert set(qmoe["provenance"]) == {k for k in qmoe["csl"] if k != "custom"}
+    assert path.read_text("utf-8").endswith("}\n")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["README.lock.json", "README.md"]
+
+
+def test_reading_again_changes_nothing(seed_copy: Path) -> None:
+    run("export", "--list", seed_copy)
+    path = seed_copy.parent / "README.lock.json"
+    first = path.read_text("utf-8")
+    stamp = path.stat().st_mtime_ns
+    run("export", "--list", seed_copy)
+    assert path.read_text("utf-8") == first
+    assert path.stat().st_mtime_ns == stamp  # not even rewritten
+
+
+def test_resolved_fields_survive_and_list_fields_follow_the_list(seed_copy: Path) -> None:
+    run("export", "--list", seed_copy)
+    path = seed_copy.parent / "README.lock.json"
+    document = json.loads(path.read_text("utf-8"))
+    record = document["records"]["arxiv:2310.16795"]
+    record["status"] = "resolved"
+    record["csl"]["title"] = "QMoE: Practical Sub-1-Bit Compression of Trillion-Parameter Models"
+    record["csl"]["author"] = [{"family": "Frantar", "given": "Elias"}]
+    record["provenance"]["author"] = {"source": "arxiv", "id": "2310.16795v1"}
+    record["provenance"]["title"] = {"source": "arxiv", "id": "2310.16795v1"}
+    path.write_text(json.dumps(document), "utf-8")
+    text = seed_copy.read_text("utf-8").replace("[Arxiv'24] [QMoE: Practical", "[MLSys'24] [QMoE: Practical")
+    seed_copy.write_text(text, "utf-8")
+    items = json.loads(run("export", "--list", seed_copy, "-f", "csljson", "-s", "quantization").stdout)
+    qmoe = next(item for item in items if item["id"] == "qmoe2023practical")
+    assert qmoe["author"] == [{"family": "Frantar", "given": "Elias"}]  # resolved: kept
+    assert qmoe["custom"]["venue-tag"] == "MLSys'24"  # from the list: follows it
+    assert qmoe["container-title-short"] == "MLSys"
+
+
+def test_removed_papers_leave_the_lockfile(seed_copy: Path) -> None:
+    run("export", "--list", seed_copy)
+    seed_copy.write_text(seed_copy.read_text("utf-8").replace("https://arxiv.org/abs/2310.16795", "#"), "utf-8")
+    run("export", "--list", seed_copy)
+    records = json.loads((seed_copy.parent / "README.lock.json").read_text("utf-8"))["records"]
+    assert "arxiv:2310.16795" not in records and len(records) == 117
+
+
+def test_a_corrupt_lockfile_is_a_clear_error_and_is_left_alone(seed_copy: Path) -> None:
+    path = seed_copy.parent / "README.lock.json"
+    path.write_text('{"awesome-bib": {"lockfile": 1}, "records": {', "utf-8")
+    result = run("export", "--list", seed_copy)
+    assert result.exit_code == 2
+    assert "README.lock.json: not a valid awesome-bib lockfile (line 1)" in result.stderr
+    assert "restore it from version control or delete it" in result.stderr
+    assert path.read_text("utf-8") == '{"awesome-bib": {"lockfile": 1}, "records": {'
+
+
+def test_a_newer_lockfile_format_asks_for_an_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "x.lock.json"
+    path.write_text('{"awesome-bib": {"lockfile": 9}, "records": {}}', "utf-8")
+    with pytest.raises(AwesomeBibError, match=r"lockfile format 9 is not supported.*upgrade awesome-bib"):
+        lockfile.load(path)
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "x.lock.json"
+    path.write_text("old\n", "utf-8")
+
+    def broken_fsync(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        lockfile.write_atomic(path, "new\n")
+    assert path.read_text("utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.lock.json"]  # no temporary file left behind
+
+
+def test_a_second_writer_is_refused_while_one_holds_the_lockfile(seed_copy: Path) -> None:
+    path = lockfile_path_for(seed_copy)
+    with lockfile.exclusive(path):
+        result = run("export", "--list", seed_copy)
+    assert result.exit_code == 2
+    assert "another awesome-bib run is updating this lockfile" in result.stderr
+    assert not path.exists()
+    assert run("export", "--list", seed_copy).exit_code == 0  # released: the next run goes on
+
+
+def test_embedded_list_ships_an_up_to_date_lockfile() -> None:
+    shipped = lockfile_path_for(embedded_list_path())
+    library = open_library(update_lockfile=False)
+    assert shipped.read_text("utf-8") == library.lockfile_text(), (
+        "the shipped lockfile is stale: run `python -m awesome_bib export --list "
+        "awesome_bib/data/awesome-moe-inference.md > /dev/null`"
+    )
+
+
+def test_embedded_list_is_never_written_by_export_and_a_user_copy_wins() -> None:
+    assert run("export", "-s", "survey").exit_code == 0
+    assert not user_lockfile_path().exists()
+    library = open_library()
+    library.records[0].csl["title"] = "Locally Resolved Title"
+    library.records[0].provenance["title"] = {"source": "arxiv"}
+    library.records[0].status = "resolved"
+    library.save()
+    assert user_lockfile_path().exists()
+    items = json.loads(run("export", "-s", "survey", "-f", "csljson").stdout)
+    assert items[0]["title"] == "Locally Resolved Title"
