@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,17 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("awesome-bib: interrupted", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("AWESOME_BIB_DEBUG"):
+                raise
+            click.echo(
+                f"awesome-bib: internal error: {type(error).__name__}: {error} "
+                "(please report it; set AWESOME_BIB_DEBUG=1 to see where)",
+                err=True,
+            )
+            sys.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
