@@ -12,7 +12,9 @@ latexcodec reads it back as the same character and a standard LaTeX document can
 otherwise the character stays UTF-8.  That is the right fallback for both toolchains: biber reads
 UTF-8 natively and pdflatex reads it through its default ``utf8`` input encoding, so a character
 with no LaTeX spelling (CJK, emoji) works wherever the document's fonts provide it (xelatex,
-lualatex, or pdflatex with the right packages) and fails loudly, never silently, elsewhere.
+lualatex, or pdflatex with the right packages) and fails loudly, never silently, elsewhere.  biber
+decodes spelled letters back to UTF-8 before pdflatex sees them, so with biber and pdflatex a rare
+letter pdflatex has no UTF-8 mapping for (``Ḍ``, ``Ǽ``) fails however the .bib spells it.
 
 Text is Unicode-normalised to NFC first (so ``e`` + combining acute becomes ``{\'e}``), control
 characters are dropped and whitespace runs collapse to one space: a bibliography field is one line.
@@ -88,8 +90,6 @@ def _undotted(match: re.Match[str]) -> str:
 @lru_cache(maxsize=4096)
 def _spell_non_ascii(char: str) -> str:
     """The braced LaTeX spelling of one non-ASCII character, or the character itself."""
-    if char in _SPELLED:
-        return "{" + _SPELLED[char] + "}"
     try:
         latex = codecs.encode(char, "ulatex")
     except ValueError:
