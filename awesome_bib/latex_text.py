@@ -112,8 +112,14 @@ def _spell(char: str) -> str:
     return _spell_non_ascii(char)
 
 
+# ASCII control characters that are not whitespace: dropped (whitespace is folded by split()).
+_ASCII_CONTROLS = dict.fromkeys(c for c in range(32) if not chr(c).isspace()) | {127: None}
+
+
 def normalize_text(text: str) -> str:
     """NFC; control characters and lone surrogates dropped; whitespace runs made one space."""
+    if text.isascii():  # the common case, at C speed
+        return " ".join(text.translate(_ASCII_CONTROLS).split())
     composed = unicodedata.normalize("NFC", text)
     kept = "".join(
         " " if char.isspace() else char
@@ -123,7 +129,21 @@ def normalize_text(text: str) -> str:
     return " ".join(kept.split())
 
 
+class _AsciiSpellings(dict[int, str]):
+    """``str.translate`` table spelling ASCII characters, filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = _spell(chr(code))
+        return self[code]
+
+
+_ASCII_SPELLINGS = _AsciiSpellings()
+_LIGATURE = re.compile("|".join(re.escape(pair) for pair in sorted(_LIGATURE_PAIRS)))
+
+
 def _escape_normalized(text: str) -> str:
+    if text.isascii() and not _LIGATURE.search(text):  # the common case, at C speed
+        return text.translate(_ASCII_SPELLINGS)
     pieces: list[str] = []
     previous = ""
     for char in text:
@@ -145,7 +165,12 @@ def escape_latex(text: str) -> str:
     return _escape_normalized(normalize_text(text))
 
 
+_ASCII_INNER_CAPITAL_OR_DIGIT = re.compile(r"[A-Za-z][^A-Z]*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]")
+
+
 def _has_inner_capital_or_digit(part: str) -> bool:
+    if part.isascii():
+        return _ASCII_INNER_CAPITAL_OR_DIGIT.search(part) is not None
     letters = [char for char in part if char.isalpha()]
     if letters and any(char.isdigit() for char in part):
         return True

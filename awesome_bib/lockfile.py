@@ -56,6 +56,14 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
     )
 
 
+def same_content(first: Lockfile, second: Lockfile) -> bool:
+    """Whether two lockfiles would be written the same (cheaper than comparing their text)."""
+    return first.key_format == second.key_format and first.records.keys() == second.records.keys() and all(
+        _record_to_json(record) == _record_to_json(second.records[record_id])
+        for record_id, record in first.records.items()
+    )
+
+
 def dumps(lock: Lockfile) -> str:
     """The lockfile's text: deterministic for the same records, whatever their order in memory."""
     document = {

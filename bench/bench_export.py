@@ -54,16 +54,17 @@ def main() -> None:
         path = Path(folder) / "generated.md"
         path.write_text(generate_list(), "utf-8")
 
-        def parse_and_export() -> None:
-            library = open_library(path, update_lockfile=False)
-            render([r.csl for r in library.records], "csljson")
-            render([r.csl for r in library.records], "csljson")
+        def parse_and_export(fmt: str) -> None:
+            library = open_library(path)  # as `export` does: reads the lockfile, checks it is current
+            render([r.csl for r in library.records], fmt)
 
-        open_library(path)  # first run writes the lockfile (keys pinned), as a user's first export would
-        cold = best_of(1, parse_and_export)
-        warm = best_of(3, parse_and_export)
-        print(f"parse + export (CSL-JSON until BibTeX lands) of 10,000 entries in 100 sections: {warm:.2f} s "
-              f"(first timed run {cold:.2f} s; goal < 2 s)")
+        start = time.perf_counter()
+        open_library(path)
+        first = time.perf_counter() - start
+        print(f"first read of the 10,000-entry list (writes its lockfile, pins 10,000 keys): {first:.2f} s")
+        for fmt in ("bibtex", "csljson"):
+            took = best_of(3, lambda fmt=fmt: parse_and_export(fmt))
+            print(f"parse + export as {fmt} of 10,000 entries in 100 sections: {took:.2f} s (goal < 2 s)")
 
     command = [sys.executable, "-m", "awesome_bib", "export", "--section", "quantization"]
     walls = []

@@ -123,3 +123,30 @@ def test_every_character_escape_latex_spells_compiles(tmp_path: Path) -> None:
     template = (DATA / "characters-document.tex").read_text(encoding="utf-8")
     (tmp_path / "chars.tex").write_text(template.replace("@CHARACTERS@", "\n".join(lines)))
     _run([*PDFLATEX, "chars.tex"], tmp_path, tmp_path / "chars.log")
+
+
+@pytest.mark.parametrize("backend", ["bibtex", "biber"])
+def test_the_whole_embedded_list_exported_by_the_cli_compiles(tmp_path: Path, backend: str) -> None:
+    from conftest import run
+
+    result = run("export", "--all", "-o", tmp_path / "refs.bib")
+    assert result.exit_code == 0, result.stderr
+    if backend == "bibtex":
+        document = (DATA / "bibtex-document.tex").read_text(encoding="utf-8").replace("@STYLE@", "plainnat")
+        text = _compile(tmp_path, document, ["bibtex"], "doc.blg")
+        blg = (tmp_path / "doc.blg").read_text(errors="replace")
+        # Records made from the list alone have no authors until `resolve` fills them in: the one thing
+        # bibtex may say about them is that (an author is a required field), and nothing else.
+        missing_author = re.compile(r"^Warning--(empty author in|to sort, need author or key in) \w+$")
+        problems = [line for line in blg.splitlines()
+                    if BIBTEX_PROBLEM.search(line) and not missing_author.match(line)]
+        assert not problems, blg
+        assert "(There were" not in blg or "error message" not in blg
+    else:
+        document = (DATA / "biblatex-document.tex").read_text(encoding="utf-8")
+        text = _compile(tmp_path, document, ["biber"], "doc.blg")
+        blg = (tmp_path / "doc.blg").read_text(errors="replace")
+        assert not [line for line in blg.splitlines() if BIBER_PROBLEM.search(line)], blg
+    for title in ("QMoE: Practical Sub-1-Bit Compression", "ViT: Mixture-of-Experts Vision", "Qwen Team"):
+        assert title.lower() in text.lower()
+    assert "QMoE" in text and "MoE-Lightning" in text  # protected from the style's lower-casing
