@@ -63,7 +63,12 @@ def url_whitespace(context: CheckContext) -> Iterator[Hit]:
                       owner.title if owner else None)
 
 
-def _junk_in(url: str) -> str | None:
+def junk_in(url: str) -> str | None:
+    """What breaks an http(s) URL besides whitespace, or None when it looks sound.
+
+    >>> junk_in("https://arxiv.org/abs/2401.04088."), junk_in("https://arxiv.org/abs/2401.04088")
+    ("a trailing '.'", None)
+    """
     for pattern, description in _JUNK:
         if found := pattern.search(url):
             return description.format(found[0])
@@ -79,7 +84,7 @@ def _junk_in(url: str) -> str | None:
       "Copy the URL again from the address bar.")
 def url_junk(context: CheckContext) -> Iterator[Hit]:
     for line, url, owner in _all_links(context):
-        if not has_whitespace(url) and (junk := _junk_in(url)):
+        if not has_whitespace(url) and (junk := junk_in(url)):
             yield Hit(line, f"the URL {url!r}{_whose(owner)} has {junk}", owner.title if owner else None)
 
 
