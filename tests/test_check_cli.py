@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -159,6 +160,12 @@ def test_list_rules_as_json() -> None:
         assert rule["severity"] in ("error", "warning", "info")
     assert {r["id"] for r in rules if r["needs_resolved_lockfile"]} == {
         "published-version", "title-mismatch", "unresolved"}
+
+
+def test_the_readme_documents_every_rule_with_its_severity() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    documented = dict(re.findall(r"^\| `([a-z-]+)` \| (error|warning|info) \|", readme, re.MULTILINE))
+    assert documented == {rule.id: rule.severity for rule in RULES.values()}
 
 
 def test_check_never_writes_a_lockfile(seed_copy: Path) -> None:

@@ -39,7 +39,7 @@ RESOLVED = {
     "cross-listed": [18],
     "unresolved": [24],
 }
-# Findings on the embedded seed list with its shipped (unresolved) lockfile, read off the list by hand.
+# Findings on the seed list, read off the list by hand.
 SEED = {
     "duplicate-entry": [28],  # Mixtral-8x22B links the paper of Mixtral-8x7B (2401.04088)
     "pdf-link": [64, 97, 142, 149, 180, 182, 184, 186, 188, 192, 228, 274, 283, 292, 350, 352, 354, 356, 361],
@@ -102,8 +102,10 @@ def test_each_rule_alone_on_its_fixture(rule: str, crafted: Path, resolved: Path
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))
-def test_each_rule_alone_on_the_seed(rule: str) -> None:
-    found = findings("--only", rule)
+def test_each_rule_alone_on_the_seed(rule: str, seed_copy: Path) -> None:
+    # A copy without a lockfile: the rules that need resolved records must stay silent on it,
+    # whatever lockfile the package ships.
+    found = findings("--list", seed_copy, "--only", rule)
     assert [f["line"] for f in found] == SEED.get(rule, [])
 
 

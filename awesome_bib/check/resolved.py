@@ -38,9 +38,10 @@ def _published_as(record: Record) -> tuple[str, str | None]:
     csl = record.csl
     short = csl.get("container-title-short")
     venue = short or csl.get("container-title") or "a venue"
-    year = (csl.get("issued", {}).get("date-parts") or [[None]])[0][0]
+    parts = (csl.get("issued") or {}).get("date-parts") or [[]]
+    year = parts[0][0] if parts[0] else None
     where = f"{venue} {year}" if year else str(venue)
-    tag = f"[{short}'{int(year) % 100:02d}]" if short and year else None
+    tag = f"[{short}'{str(year)[-2:]}]" if short and year else None
     return where, tag
 
 
