@@ -1,7 +1,7 @@
 """`awesome-bib check`: lint an awesome list for what breaks its citations.
 
 Every rule has a stable id, a default severity (``error`` fails the check, ``warning`` and ``info``
-do not), a one-line explanation and a fix hint; :data:`RULES` holds them in table order.
+do not), a one-line explanation and a fix hint; :data:`RULES` holds them by id.
 
 >>> from awesome_bib.library import open_library
 >>> library = open_library(update_lockfile=False)          # the embedded list
