@@ -1,0 +1,132 @@
+"""`awesome-bib init-ci`: the workflow is valid YAML with the expected triggers, jobs, commands and permissions."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import SEED, run
+
+from awesome_bib import __version__
+
+WORKFLOW = Path(".github/workflows/awesome-bib.yml")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A list repository as the working folder, its list as README.md."""
+    shutil.copy(SEED, tmp_path / "README.md")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def load(path: Path) -> dict[str, Any]:
+    workflow = yaml.safe_load(path.read_text("utf-8"))
+    # YAML 1.1 (PyYAML) reads the bare key `on` as the boolean true; GitHub reads it as "on".
+    workflow["on"] = workflow.pop(True)
+    return workflow
+
+
+def commands(job: dict[str, Any]) -> list[str]:
+    return [step["run"] for step in job["steps"] if "run" in step]
+
+
+def test_writes_a_workflow_with_the_expected_triggers_and_jobs(repo: Path) -> None:
+    result = run("init-ci")
+    assert result.exit_code == 0, result.stderr
+    assert "wrote .github/workflows/awesome-bib.yml" in result.stderr
+    workflow = load(repo / WORKFLOW)
+    assert "pull_request" in workflow["on"]
+    assert workflow["on"]["push"]["tags"] == ["v*"]
+    assert set(workflow["jobs"]) == {"check", "release"}
+    assert workflow["env"] == {"AWESOME_BIB_LIST": "README.md", "AWESOME_BIB_INSTALL": f"awesome-bib=={__version__}",
+                               "PYTHON_VERSION": "3.12"}
+
+
+def test_pull_requests_run_check_with_github_annotations_and_read_only_permissions(repo: Path) -> None:
+    run("init-ci")
+    workflow = load(repo / WORKFLOW)
+    check = workflow["jobs"]["check"]
+    assert check["if"] == "github.event_name == 'pull_request'"
+    assert "permissions" not in check and workflow["permissions"] == {"contents": "read"}
+    assert commands(check) == [
+        'python -m pip install "$AWESOME_BIB_INSTALL"',
+        'awesome-bib check --format github --list "$AWESOME_BIB_LIST"',
+    ]
+    uses = [step["uses"] for step in check["steps"] if "uses" in step]
+    assert uses == ["actions/checkout@v4", "actions/setup-python@v5"]
+
+
+def test_tags_resolve_release_and_attach_the_archive_and_bib_files(repo: Path) -> None:
+    run("init-ci")
+    release = load(repo / WORKFLOW)["jobs"]["release"]
+    assert release["if"] == "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
+    assert release["permissions"] == {"contents": "write"}
+    steps = commands(release)
+    assert steps[1:3] == [
+        'awesome-bib resolve --list "$AWESOME_BIB_LIST"',
+        'awesome-bib release --list "$AWESOME_BIB_LIST" --out exports/',
+    ]
+    upload = release["steps"][-1]
+    assert upload["env"] == {"GH_TOKEN": "${{ github.token }}", "TAG": "${{ github.ref_name }}"}
+    assert 'gh release upload "$TAG" exports/*.zip exports/*.bib --clobber' in upload["run"]
+    assert 'gh release create "$TAG" --verify-tag' in upload["run"]
+
+
+def test_the_check_step_is_a_command_line_awesome_bib_accepts(repo: Path) -> None:
+    run("init-ci")
+    [step] = [c for c in commands(load(repo / WORKFLOW)["jobs"]["check"]) if c.startswith("awesome-bib check")]
+    argv = shlex.split(step.replace("$AWESOME_BIB_LIST", "README.md"))[1:]
+    result = run(*argv)
+    assert result.exit_code == 1  # the seed's duplicate Mixtral line is an error
+    assert result.stdout.startswith("::")
+
+
+def test_list_python_and_install_options(repo: Path) -> None:
+    result = run("init-ci", "--list", "docs/my papers.md", "--python", "3.11",
+                 "--install", "git+https://example.org/awesome-bib@v0.1.0", "--out", "ci.yml")
+    assert result.exit_code == 0, result.stderr
+    assert "docs/my papers.md is not in this folder" in result.stderr
+    env = load(repo / "ci.yml")["env"]
+    assert env == {"AWESOME_BIB_LIST": "docs/my papers.md", "AWESOME_BIB_INSTALL": "git+https://example.org/awesome-bib@v0.1.0",
+                   "PYTHON_VERSION": "3.11"}
+
+
+def test_refuses_to_overwrite_without_force(repo: Path) -> None:
+    (repo / WORKFLOW).parent.mkdir(parents=True)
+    (repo / WORKFLOW).write_text("# mine\n")
+    result = run("init-ci")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "awesome-bib: error: .github/workflows/awesome-bib.yml: already exists; pass --force to overwrite it\n"
+    )
+    assert (repo / WORKFLOW).read_text() == "# mine\n"
+    assert run("init-ci", "--force").exit_code == 0
+    assert "jobs" in load(repo / WORKFLOW)
+
+
+def test_out_dash_prints_the_workflow(repo: Path) -> None:
+    result = run("init-ci", "--out", "-")
+    assert result.exit_code == 0
+    assert yaml.safe_load(result.stdout)["name"] == "awesome-bib"
+    assert not (repo / ".github").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--list", "/abs/README.md"], "give the list's path relative to the repository root"),
+        (["--list", "../README.md"], "give the list's path relative to the repository root"),
+        (["--python", "python3"], "--python 'python3': give a Python 3 version such as 3.12"),
+    ],
+)
+def test_bad_options_are_one_line_errors(repo: Path, option: list[str], message: str) -> None:
+    result = run("init-ci", *option)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert message in line
+    assert not (repo / ".github").exists()
