@@ -11,6 +11,10 @@ import jsonschema
 import pybtex.database
 import pytest
 from conftest import DATA, run
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from awesome_bib.latex_text import normalize_text, unescape_latex
 
 SCHEMA = json.loads((DATA / "csl-data.json").read_text("utf-8"))
 
@@ -142,3 +146,21 @@ def test_output_into_a_missing_folder_or_onto_a_directory_is_one_line(tmp_path: 
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert "cannot write" in line and "Traceback" not in result.stderr
+
+
+MARKDOWN_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40))
+def test_any_title_survives_list_to_bib_to_parse(tmp_path: Path, title: str) -> None:
+    expected = normalize_text(title).rstrip(".").strip()
+    assume(expected)
+    escaped = "".join("\\" + char if char in MARKDOWN_PUNCTUATION else char for char in title)
+    listing = tmp_path / "roundtrip.md"
+    listing.write_text(f"## Papers\n\n[Arxiv'24] [{escaped}](https://arxiv.org/abs/2401.00001)\n", "utf-8")
+    (tmp_path / "roundtrip.lock.json").unlink(missing_ok=True)
+    result = run("export", "--list", listing)
+    assert result.exit_code == 0, result.stderr
+    [entry] = bibtexparser.parse_string(result.stdout).entries
+    assert unescape_latex(entry["title"]) == expected
