@@ -56,6 +56,10 @@ class MalformedResponse(Exception):
     """A body that does not parse as the format the service promises (retried like a 5xx)."""
 
 
+class Stopped(Exception):
+    """The run ended while a request was waiting for its turn."""
+
+
 class Retry(Exception):
     """One attempt failed in a way worth retrying; ``retry_after`` is the server's wish, if any."""
 
@@ -84,20 +88,25 @@ class RateLimiter:
 
     def __init__(self, delay: float, concurrency: int) -> None:
         self.delay = delay
+        self.stopped = threading.Event()
         self._slots = threading.BoundedSemaphore(concurrency)
         self._lock = threading.Lock()
         self._next_start = 0.0
 
     @contextmanager
     def slot(self) -> Iterator[None]:
+        """Wait for a turn; raises :class:`Stopped` if :meth:`stop` is called meanwhile."""
         with self._slots:
             with self._lock:
                 start = max(time.monotonic(), self._next_start)
                 self._next_start = start + self.delay
-            wait = start - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
+            if self.stopped.wait(max(0.0, start - time.monotonic())):
+                raise Stopped
             yield
+
+    def stop(self) -> None:
+        """Release every waiting caller at once (the run is over, e.g. after Ctrl-C)."""
+        self.stopped.set()
 
     def pause(self, seconds: float) -> None:
         """Hold back every caller of this service for ``seconds`` (the service asked us to)."""
@@ -152,12 +161,14 @@ class ServiceClient:
                     break
                 log.info("%s: %s; retrying in %.1f s", self.name, failure.reason, wait)
                 self.limiter.pause(wait)
-            with self.limiter.slot():
-                self._count()
-                try:
+            try:
+                with self.limiter.slot():
+                    self._count()
                     return attempt()
-                except Retry as error:
-                    failure = error
+            except Retry as error:
+                failure = error
+            except Stopped:
+                raise ServiceUnavailable(self.name, "run interrupted") from None
         assert failure is not None
         if failure.retry_after is not None and failure.retry_after > MAX_RETRY_AFTER:
             reason = f"{failure.reason}, asked to wait {failure.retry_after:.0f} s"
@@ -168,6 +179,8 @@ class ServiceClient:
         raise self.down
 
     def close(self) -> None:
+        """End this client's run: waiting calls give up, the connection pool is closed."""
+        self.limiter.stop()
         if self._http is not None:
             self._http.close()
             self._http = None

@@ -11,28 +11,36 @@ steps are batched per service and run concurrently (each service under its own l
    know the paper, or the list, ``journal_ref`` or comment says it was published.  Searches that
    found nothing fall back to the other search source.
 
-A job is finished -- merged into its record and handed to ``on_batch`` -- as soon as it has no next
-step, so a run killed at any moment loses at most the jobs still in flight.
+A job whose next step is a search goes on at once; one that needs another lookup waits for the next
+phase, to be batched with the others.  A job is finished -- merged into its record and handed to
+``on_batch`` -- as soon as it has no next step, so a run killed at any moment loses at most the
+jobs still in flight.
 
-Merge policy: the identified record (arXiv, or Crossref for a DOI) gives exact metadata; a published
-version accepted on evidence (title, authors, year) replaces title and venue fields
-(:data:`PUBLISHED_FIELDS`) while the authors and the arXiv id stay; overrides always win.  Every
-field set records ``{"source", "id", "score"}`` in the record's provenance (plus ``"list"``, the
-list's value it replaced); nothing time-dependent is written.
+Merge policy (:mod:`awesome_bib.merge`): the identified record (arXiv, or Crossref for a DOI) gives
+exact metadata; a published version accepted on evidence (title, authors, year) replaces title and
+venue fields while the authors and the arXiv id stay; overrides always win.  Every field records
+where it came from in the record's provenance; nothing time-dependent is written.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import AwesomeBibError
 from .http import ServiceClient, ServiceUnavailable
 from .matching import choose
+from .merge import (
+    apply_overrides,
+    drop_list_venue,
+    put,
+    put_all,
+    put_published,
+    trusted_part,
+)
 from .model import Record
 from .services import SERVICES, ResolveSettings
 from .sources import Candidate, Reference
@@ -41,11 +49,8 @@ from .sources.crossref import CrossrefSource
 from .sources.dblp import DblpSource, is_corr
 from .sources.semanticscholar import ARXIV_DOI_PREFIX, SemanticScholarSource
 
-PUBLISHED_FIELDS = (
-    "title", "type", "container-title", "event-title", "collection-title", "issued", "page",
-    "volume", "issue", "number", "DOI", "URL", "publisher", "publisher-place", "ISSN", "ISBN",
-    "custom.dblp",
-)
+__all__ = ["ResolveReport", "apply_overrides", "resolve_records"]
+
 FINISHED = ("resolved", "upgraded")
 NOTHING_TO_LOOK_UP = {"blog", "web", "software"}
 PUBLISHED_KINDS = {"conference", "journal", "workshop"}
@@ -72,6 +77,30 @@ class ResolveReport:
     def exit_status(self) -> int:
         """0 when nothing is left unresolved, 1 otherwise."""
         return 1 if self.unresolved or self.offline else 0
+
+    def summary(self) -> str:
+        """The closing summary of a run, one fact a line, unresolved entries with their reasons."""
+        lines = [
+            f"resolved: {len(self.resolved) + len(self.upgraded)} "
+            f"({len(self.upgraded)} upgraded to the published version)",
+            f"unchanged: {len(self.unchanged)}, nothing to look up: {len(self.skipped)}",
+        ]
+        if self.offline:
+            lines.append(f"not looked up (offline): {len(self.offline)}")
+        lines.append(f"unresolved: {len(self.unresolved)}")
+        lines += [f"  {record_id}: {'; '.join(reasons)}"
+                  for record_id, reasons in self.unresolved.items()]
+        lines.append("requests: " + ", ".join(f"{name} {n}" for name, n in self.requests.items()))
+        return "\n".join(lines)
+
+    def sort(self) -> None:
+        """Order every list by record id, so that the report does not depend on timing."""
+        self.resolved.sort()
+        self.upgraded.sort()
+        self.unchanged.sort()
+        self.offline.sort()
+        self.unresolved = dict(sorted(self.unresolved.items()))
+        self.skipped = dict(sorted(self.skipped.items()))
 
 
 @dataclass(eq=False)
@@ -107,7 +136,7 @@ def resolve_records(
 
     Records with status ``resolved``/``upgraded`` are left alone unless ``refresh``; ``listed``
     and ``unresolved`` ones are queried.  ``overrides`` maps record ids to CSL fields to pin (see
-    :func:`awesome_bib.overrides.apply_overrides`); they are applied before looking up (a pinned
+    :func:`awesome_bib.merge.apply_overrides`); they are applied before looking up (a pinned
     DOI is the one looked up) and after merging (they always win).  ``on_batch`` receives the
     records finished by each batch of requests; ``progress(finished, total)`` follows the jobs.
     """
@@ -132,23 +161,24 @@ def resolve_records(
             jobs.append(job)
     if jobs:
         _Resolver(settings, prefer, overrides, report, on_batch, progress).run(jobs)
+    report.sort()
     return report
 
 
 def _job(record: Record) -> _Job:
     """What to look up, from the list and the overrides only, so that a refresh or a retry
     asks exactly what a first run would."""
-    csl, _ = _trusted_part(record)
+    csl, _ = trusted_part(record)
     custom = csl.get("custom") or {}
     job = _Job(record, Reference.from_csl(csl))
-    doi = _DOI_PREFIX.sub("", str(csl.get("DOI") or "")).strip().lower() or None
+    ids = custom.get("ids") or {}
+    doi = _DOI_PREFIX.sub("", str(csl.get("DOI") or ids.get("doi") or "")).strip().lower() or None
     arxiv = custom.get("arxiv")
     if doi and doi.startswith(ARXIV_DOI_PREFIX):
         arxiv, doi = arxiv or doi[len(ARXIV_DOI_PREFIX):], None
     if arxiv and not is_valid_arxiv_id(arxiv):
         job.misses.append(f"arxiv: {arxiv!r} is not a valid arXiv id")
         arxiv = None
-    ids = custom.get("ids") or {}
     if not doi and ids.get("acl"):
         doi = f"10.18653/v1/{ids['acl']}".lower()  # the ACL Anthology's DOI scheme
     job.arxiv, job.doi = arxiv, doi
@@ -200,14 +230,13 @@ class _Resolver:
             plans = {job: steps for job in jobs if (steps := self._plan(job))}
             self._finish(job for job in jobs if job not in plans)
             while plans:
-                self._phase(plans)
-                plans = {job: steps for job in plans if (steps := self._plan(job))}
-        finally:
+                plans = self._phase(plans)
+        finally:  # also after Ctrl-C: requests waiting for their turn give up at once
+            for name, client in self.clients.items():
+                client.close()
+                self.report.requests[name] = client.requests
             for pool in self.pools.values():
                 pool.shutdown(wait=False, cancel_futures=True)
-            for name, client in self.clients.items():
-                self.report.requests[name] = client.requests
-                client.close()
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -262,8 +291,11 @@ class _Resolver:
 
     # -- running -------------------------------------------------------------------------------
 
-    def _phase(self, plans: Mapping[_Job, list[Step]]) -> None:
-        """Run every planned step, batched per service; finish jobs as their last step lands."""
+    def _phase(self, plans: Mapping[_Job, list[Step]]) -> dict[_Job, list[Step]]:
+        """Run every planned step, lookups batched per service; finish jobs as their last step
+        lands.  A job whose next steps are searches goes on at once; one that needs another
+        lookup waits for the next phase, where it is batched with the others (returned)."""
+        later: dict[_Job, list[Step]] = {}
         outstanding = {job: len(steps) for job, steps in plans.items()}
         by_key: dict[str, dict[str, list[_Job]]] = {"arxiv": {}, "s2": {}, "doi": {}}
         futures: dict[Future[Any], tuple[str, Any]] = {}
@@ -278,26 +310,44 @@ class _Resolver:
                 chunk = keys[start : start + source.batch_size]
                 futures[self.pools[source.name].submit(source.lookup, chunk)] = (kind, chunk)
         for job, steps in plans.items():
-            for kind, _ in steps:
-                if kind in self.searches:
-                    published = job.base is not None
-                    reference = Reference.from_csl(job.base.csl) if job.base else job.reference
-                    search = self.searches[kind]
-                    future = self.pools[search.name].submit(search.search, reference)
-                    futures[future] = (kind, (job, reference, published))
-        for future in as_completed(futures):
-            kind, target = futures[future]
-            try:
-                result: Any = future.result()
-            except ServiceUnavailable as error:
-                result = error
-            touched = self._deliver(kind, target, result, by_key)
-            ready = []
-            for job in touched:
-                outstanding[job] -= 1
-                if outstanding[job] == 0 and not self._plan(job):
-                    ready.append(job)
-            self._finish(ready)
+            futures.update(self._submit_searches(job, steps))
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                kind, target = futures.pop(future)
+                try:
+                    result: Any = future.result()
+                except ServiceUnavailable as error:
+                    result = error
+                ready = []
+                for job in self._deliver(kind, target, result, by_key):
+                    outstanding[job] -= 1
+                    if outstanding[job]:
+                        continue
+                    steps = self._plan(job)
+                    if not steps:
+                        ready.append(job)
+                    elif all(kind in self.searches for kind, _ in steps):
+                        outstanding[job] = len(steps)
+                        searches = self._submit_searches(job, steps)
+                        futures.update(searches)
+                        pending.update(searches)
+                    else:
+                        later[job] = steps
+                self._finish(ready)
+        return later
+
+    def _submit_searches(self, job: _Job, steps: list[Step]) -> dict[Future[Any], tuple[str, Any]]:
+        futures = {}
+        for kind, _ in steps:
+            if kind in self.searches:
+                published = job.base is not None
+                search = self.searches[kind]
+                reference = _search_reference(job)
+                future = self.pools[search.name].submit(search.search, reference)
+                futures[future] = (kind, (job, reference, published))
+        return futures
 
     def _deliver(
         self, kind: str, target: Any, result: Any, by_key: Mapping[str, Mapping[str, list[_Job]]]
@@ -391,20 +441,19 @@ class _Resolver:
         if job.base is None:
             record.status, record.notes = "unresolved", notes or ["no source knows this paper"]
             return
-        csl, provenance = _trusted_part(record)
-        _put_all(csl, provenance, job.base, job.base_score)
-        if _is_preprint(job.base):  # the list's venue claim, unconfirmed, stays in custom.venue-tag
-            _drop(csl, provenance, [name for name in PUBLISHED_FIELDS
-                                    if provenance.get(name, {}).get("source") == "list"])
+        csl, provenance = trusted_part(record)
+        put_all(csl, provenance, job.base, job.base_score)
+        if _is_preprint(job.base):
+            drop_list_venue(csl, provenance)  # a preprint, unless a published version says else
         extra = job.preprint_of_corr or ((job.s2, 1.0) if job.s2 is not None else None)
         if extra and "arxiv" not in csl.get("custom", {}):
             candidate, score = extra
             arxiv = candidate.csl.get("custom", {}).get("arxiv")
             if arxiv:
-                _put(csl, provenance, "custom.arxiv", arxiv, candidate, score)
+                put(csl, provenance, "custom.arxiv", arxiv, candidate, score)
         upgraded = self.prefer_published and job.published is not None
         if upgraded:
-            _put_published(csl, provenance, job.base, job.published, job.published_score)
+            put_published(csl, provenance, job.base, job.published, job.published_score)
         # An unknown answer matters only while it leaves the question open: was it published?
         undecided = (
             self.prefer_published and job.failures and not upgraded and _is_preprint(job.base)
@@ -413,133 +462,18 @@ class _Resolver:
         record.status = "unresolved" if undecided else "upgraded" if upgraded else "resolved"
 
 
+def _search_reference(job: _Job) -> Reference:
+    """The best description of the paper sought: the record found so far, else what Semantic
+    Scholar knows of its id, else the list's title and year."""
+    for candidate in (job.base, job.s2):
+        if candidate is not None and candidate.csl.get("title"):
+            return Reference.from_csl(candidate.csl)
+    return job.reference
+
+
 def _pending(job: _Job, steps: list[Step]) -> list[Step]:
     return [(kind, key) for kind, key in steps if f"{kind}:{key}" not in job.done]
 
 
 def _is_preprint(candidate: Candidate) -> bool:
     return candidate.source == "arxiv" or candidate.evidence.get("type") == "posted-content"
-
-
-# -- merging ---------------------------------------------------------------------------------
-
-TRUSTED_SOURCES = ("list", "override")
-
-
-def _flat(csl: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
-    """A CSL item's fields, ``custom`` sub-keys as ``custom.<key>`` (the provenance keys)."""
-    for name, value in csl.items():
-        if name == "custom" and isinstance(value, Mapping):
-            yield from ((f"custom.{key}", sub) for key, sub in value.items())
-        elif name != "id":
-            yield name, value
-
-
-def _trusted_part(record: Record) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """The record as the list and the overrides gave it: what earlier runs took from services
-    goes (they are asked afresh), and list values they replaced come back."""
-    csl: dict[str, Any] = {"id": record.csl["id"]}
-    provenance: dict[str, dict[str, Any]] = {}
-    for name, value in _flat(record.csl):
-        origin = record.provenance.get(name, {"source": "list"})
-        if origin.get("source") in TRUSTED_SOURCES:
-            _assign(csl, name, value)
-            provenance[name] = dict(origin)
-        elif "list" in origin:
-            _assign(csl, name, copy.deepcopy(origin["list"]))
-            provenance[name] = {"source": "list"}
-    return csl, provenance
-
-
-def _assign(csl: dict[str, Any], name: str, value: Any) -> None:
-    if name.startswith("custom."):
-        csl.setdefault("custom", {})[name[len("custom."):]] = value
-    else:
-        csl[name] = value
-
-
-def _put(
-    csl: dict[str, Any], provenance: dict[str, dict[str, Any]], name: str, value: Any,
-    candidate: Candidate, score: float,
-) -> None:
-    """Set one field from a candidate.  A list value it replaces is kept in the provenance
-    (``"list": ...``), so that the record alone can be resolved again from scratch."""
-    origin: dict[str, Any] = {
-        "source": candidate.source, "id": candidate.id, "score": round(score, 3)
-    }
-    previous = provenance.get(name, {})
-    if previous.get("source") == "list":
-        origin["list"] = dict(_flat(csl)).get(name)
-    elif "list" in previous:
-        origin["list"] = previous["list"]
-    _assign(csl, name, value)
-    provenance[name] = origin
-
-
-def _put_all(csl: dict[str, Any], provenance: dict[str, dict[str, Any]], candidate: Candidate,
-             score: float) -> None:
-    for name, value in _flat(candidate.csl):
-        _put(csl, provenance, name, value, candidate, score)
-
-
-def _put_published(
-    csl: dict[str, Any], provenance: dict[str, dict[str, Any]], base: Candidate,
-    published: Candidate, score: float,
-) -> None:
-    """Venue fields from the published version; the preprint's venue fields it lacks go."""
-    fields = dict(_flat(published.csl))
-    for name in PUBLISHED_FIELDS:
-        if name in fields:
-            _put(csl, provenance, name, fields[name], published, score)
-    _drop(csl, provenance, [name for name in PUBLISHED_FIELDS if name not in fields
-                            and provenance.get(name, {}).get("source") == base.source])
-
-
-def _drop(csl: dict[str, Any], provenance: dict[str, dict[str, Any]], names: Iterable[str]) -> None:
-    for name in names:
-        provenance.pop(name, None)
-        target = csl.get("custom", {}) if name.startswith("custom.") else csl
-        target.pop(name.removeprefix("custom."), None)
-
-
-# -- overrides -------------------------------------------------------------------------------
-
-IDENTIFYING_FIELDS = ("DOI", "custom.arxiv", "custom.ids")
-
-
-def apply_overrides(record: Record, overrides: Mapping[str, Any] | None) -> bool:
-    """Pin or patch ``record``'s CSL fields from the user's overrides; provenance ``override``.
-
-    ``{"title": "Exact Title"}`` pins a field, ``{"DOI": None}`` removes one, and
-    ``{"custom": {"arxiv": "2401.04088"}}`` patches single ``custom`` keys.  The citation key
-    (``id``) is not the overrides' business.  Returns whether an identifier (DOI, arXiv id, list
-    ids) changed, which means the record must be looked up again.
-
-    >>> record = Record("arxiv:2401.04088", {"id": "jiang2024mixtral", "title": "Mixtral"})
-    >>> apply_overrides(record, {"title": "Mixtral of Experts", "custom": {"arxiv": "2401.04088"}})
-    True
-    >>> record.csl["title"], record.provenance["custom.arxiv"]
-    ('Mixtral of Experts', {'source': 'override'})
-    """
-    if not overrides:
-        return False
-    if "id" in overrides:
-        raise AwesomeBibError(
-            f"overrides for {record.id}: the citation key 'id' cannot be overridden; "
-            "remove it from the overrides file"
-        )
-    if not isinstance(overrides.get("custom", {}), Mapping):
-        raise AwesomeBibError(
-            f"overrides for {record.id}: 'custom' must be a table of fields, "
-            f"not {overrides['custom']!r}"
-        )
-    changed = False
-    for name, value in _flat(overrides):
-        before = dict(_flat(record.csl)).get(name)
-        if value is None:
-            _drop(record.csl, record.provenance, [name])
-        else:
-            _assign(record.csl, name, copy.deepcopy(value))
-        record.provenance[name] = {"source": "override"}
-        changed |= name in IDENTIFYING_FIELDS and before != value
-    return changed

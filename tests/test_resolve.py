@@ -78,6 +78,15 @@ def test_every_kind_of_entry_gets_its_status(resolved: tuple[list[Record], Resol
         ),
     }
     assert report.exit_status == 1
+    assert report.summary().splitlines() == [
+        "resolved: 14 (4 upgraded to the published version)",
+        "unchanged: 0, nothing to look up: 1",
+        "unresolved: 2",
+        "  arxiv:2401.99999: arxiv: no record for arXiv id 2401.99999",
+        "  url:https://example.org/survey: crossref: no match for the title (5 rejected); "
+        "dblp: no match for the title (2 rejected)",
+        f"requests: arxiv 2, crossref 5, dblp {report.requests['dblp']}, semanticscholar 2",
+    ]
 
 
 def test_requests_are_few_and_batched(

@@ -145,3 +145,19 @@ def test_retry_after_forms() -> None:
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_closing_the_client_releases_a_call_waiting_to_retry(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    client = ServiceClient(replace(api_settings.arxiv, backoff=30))
+    fake_api.fail("arxiv", Fault(503))
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(ArxivSource(client).lookup, ["2401.04088"])
+        time.sleep(0.3)
+        started = time.monotonic()
+        client.close()
+        with pytest.raises(ServiceUnavailable, match="run interrupted"):
+            waiting.result(timeout=5)
+    assert time.monotonic() - started < 1
+    assert fake_api.counts["arxiv"] == 1
