@@ -381,3 +381,29 @@ def test_apply_overrides_refuses_the_key_and_bad_custom() -> None:
 def test_bad_prefer_is_a_usage_error(api_settings: ResolveSettings) -> None:
     with pytest.raises(AwesomeBibError, match="--prefer"):
         resolve_records([], api_settings, prefer="newest")
+
+
+def test_title_search_rejects_namesakes_and_finds_the_paper(api_settings: ResolveSettings) -> None:
+    record = list_record("url:survey", {
+        "id": "cai2024survey", "title": "A Survey on Mixture of Experts",
+        "author": [{"given": "Weilin", "family": "Cai"}], "issued": {"date-parts": [[2024]]},
+        "custom": {"venue-kind": "preprint"},
+    })
+    resolve_records([record], api_settings)
+    assert record.status == "resolved"
+    assert record.csl["custom"]["arxiv"] == "2407.06204"  # not one of the two namesakes
+    assert record.provenance["title"]["source"] == "arxiv"
+    assert "crossref: no match for the title (5 rejected)" in record.notes
+
+
+def test_preprint_doi_is_upgraded_through_its_crossref_relation(
+    api_settings: ResolveSettings,
+) -> None:
+    record = list_record("doi:10.5555/example.posted-qmoe", {
+        "id": "frantar2023qmoe", "title": "QMoE", "DOI": "10.5555/example.posted-qmoe",
+    })
+    resolve_records([record], api_settings)
+    assert record.status == "upgraded"
+    assert record.csl["DOI"] == "10.5555/example.published-qmoe"
+    assert record.csl["container-title"] == "Proceedings of Machine Learning and Systems 6"
+    assert record.provenance["DOI"]["list"] == "10.5555/example.posted-qmoe"
