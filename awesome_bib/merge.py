@@ -1,0 +1,158 @@
+"""How records are put together: fields with provenance, list values kept, overrides on top.
+
+A record's ``provenance`` maps each CSL field (``custom`` sub-keys as ``custom.<key>``) to where it
+came from: ``{"source": "list"}``, ``{"source": "override"}``, or ``{"source": <service>, "id":
+<record id there>, "score": <match score>}`` -- plus ``"list": <value>`` when a service value
+replaced the list's, so that the record alone can be resolved again from scratch.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import AwesomeBibError
+from .model import Record
+from .sources import Candidate
+
+# What a published version replaces on a preprint's record (the authors and arXiv id stay).
+PUBLISHED_FIELDS = (
+    "title", "type", "container-title", "event-title", "collection-title", "issued", "page",
+    "volume", "issue", "number", "DOI", "URL", "publisher", "publisher-place", "ISSN", "ISBN",
+    "custom.dblp",
+)
+
+# Where a paper appeared: on a preprint's record the list's claims of these go unless confirmed.
+VENUE_FIELDS = (
+    "container-title", "event-title", "collection-title", "volume", "issue", "number", "page",
+    "publisher", "publisher-place", "ISSN", "ISBN",
+)
+TRUSTED_SOURCES = ("list", "override")
+
+
+def flat(csl: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+    """A CSL item's fields, ``custom`` sub-keys as ``custom.<key>`` (the provenance keys)."""
+    for name, value in csl.items():
+        if name == "custom" and isinstance(value, Mapping):
+            yield from ((f"custom.{key}", sub) for key, sub in value.items())
+        elif name != "id":
+            yield name, value
+
+
+def trusted_part(record: Record) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The record as the list and the overrides gave it: what earlier runs took from services
+    goes (they are asked afresh), and list values they replaced come back."""
+    csl: dict[str, Any] = {"id": record.csl["id"]}
+    provenance: dict[str, dict[str, Any]] = {}
+    for name, value in flat(record.csl):
+        origin = record.provenance.get(name, {"source": "list"})
+        if origin.get("source") in TRUSTED_SOURCES:
+            assign(csl, name, value)
+            provenance[name] = dict(origin)
+        elif "list" in origin:
+            assign(csl, name, copy.deepcopy(origin["list"]))
+            provenance[name] = {"source": "list"}
+    return csl, provenance
+
+
+def assign(csl: dict[str, Any], name: str, value: Any) -> None:
+    if name.startswith("custom."):
+        csl.setdefault("custom", {})[name[len("custom."):]] = value
+    else:
+        csl[name] = value
+
+
+def put(
+    csl: dict[str, Any], provenance: dict[str, dict[str, Any]], name: str, value: Any,
+    candidate: Candidate, score: float,
+) -> None:
+    """Set one field from a candidate.  A list value it replaces is kept in the provenance
+    (``"list": ...``), so that the record alone can be resolved again from scratch."""
+    origin: dict[str, Any] = {
+        "source": candidate.source, "id": candidate.id, "score": round(score, 3)
+    }
+    previous = provenance.get(name, {})
+    if previous.get("source") == "list":
+        origin["list"] = dict(flat(csl)).get(name)
+    elif "list" in previous:
+        origin["list"] = previous["list"]
+    assign(csl, name, value)
+    provenance[name] = origin
+
+
+def put_all(
+    csl: dict[str, Any], provenance: dict[str, dict[str, Any]], candidate: Candidate, score: float
+) -> None:
+    """Every field of a candidate (the record identified by the entry)."""
+    for name, value in flat(candidate.csl):
+        put(csl, provenance, name, value, candidate, score)
+
+
+def put_published(
+    csl: dict[str, Any], provenance: dict[str, dict[str, Any]], base: Candidate,
+    published: Candidate, score: float,
+) -> None:
+    """Venue fields from the published version; the preprint's venue fields it lacks go."""
+    fields = dict(flat(published.csl))
+    for name in PUBLISHED_FIELDS:
+        if name in fields:
+            put(csl, provenance, name, fields[name], published, score)
+    drop(csl, provenance, [name for name in PUBLISHED_FIELDS if name not in fields
+                            and provenance.get(name, {}).get("source") == base.source])
+
+
+def drop_list_venue(csl: dict[str, Any], provenance: dict[str, dict[str, Any]]) -> None:
+    """Remove the list's venue fields (the venue tag stays in ``custom.venue-tag``)."""
+    drop(csl, provenance, [
+        name for name in VENUE_FIELDS if provenance.get(name, {}).get("source") == "list"
+    ])
+
+
+def drop(csl: dict[str, Any], provenance: dict[str, dict[str, Any]], names: Iterable[str]) -> None:
+    """Remove fields and their provenance."""
+    for name in names:
+        provenance.pop(name, None)
+        target = csl.get("custom", {}) if name.startswith("custom.") else csl
+        target.pop(name.removeprefix("custom."), None)
+
+
+IDENTIFYING_FIELDS = ("DOI", "custom.arxiv", "custom.ids")
+
+
+def apply_overrides(record: Record, overrides: Mapping[str, Any] | None) -> bool:
+    """Pin or patch ``record``'s CSL fields from the user's overrides; provenance ``override``.
+
+    ``{"title": "Exact Title"}`` pins a field, ``{"DOI": None}`` removes one, and
+    ``{"custom": {"arxiv": "2401.04088"}}`` patches single ``custom`` keys.  The citation key
+    (``id``) is not the overrides' business.  Returns whether an identifier (DOI, arXiv id, list
+    ids) changed, which means the record must be looked up again.
+
+    >>> record = Record("arxiv:2401.04088", {"id": "jiang2024mixtral", "title": "Mixtral"})
+    >>> apply_overrides(record, {"title": "Mixtral of Experts", "custom": {"arxiv": "2401.04088"}})
+    True
+    >>> record.csl["title"], record.provenance["custom.arxiv"]
+    ('Mixtral of Experts', {'source': 'override'})
+    """
+    if not overrides:
+        return False
+    if "id" in overrides:
+        raise AwesomeBibError(
+            f"overrides for {record.id}: the citation key 'id' cannot be overridden; "
+            "remove it from the overrides file"
+        )
+    if not isinstance(overrides.get("custom", {}), Mapping):
+        raise AwesomeBibError(
+            f"overrides for {record.id}: 'custom' must be a table of fields, "
+            f"not {overrides['custom']!r}"
+        )
+    changed = False
+    for name, value in flat(overrides):
+        before = dict(flat(record.csl)).get(name)
+        if value is None:
+            drop(record.csl, record.provenance, [name])
+        else:
+            assign(record.csl, name, copy.deepcopy(value))
+        record.provenance[name] = {"source": "override"}
+        changed |= name in IDENTIFYING_FIELDS and before != value
+    return changed

@@ -1,0 +1,479 @@
+"""Resolve records against arXiv, Crossref, DBLP and Semantic Scholar in as few requests as we can.
+
+Each record needing work becomes a job that goes through phases.  In one phase every job's next
+steps are batched per service and run concurrently (each service under its own limits):
+
+1. arXiv ids, 100 per request; Semantic Scholar ``/paper/batch`` for arXiv ids and DOIs, 500 per
+   request; Crossref works for DOIs, 50 per ``filter=doi:`` request; title searches for entries
+   without identifiers (Crossref first, DBLP for venue papers known only by a proceedings link).
+2. Published versions of preprints, only where there is a sign of one: the DOI arXiv or Semantic
+   Scholar gives (Crossref), else a DBLP title search when Semantic Scholar names a venue, does not
+   know the paper, or the list, ``journal_ref`` or comment says it was published.  Searches that
+   found nothing fall back to the other search source.
+
+A job whose next step is a search goes on at once; one that needs another lookup waits for the next
+phase, to be batched with the others.  A job is finished -- merged into its record and handed to
+``on_batch`` -- as soon as it has no next step, so a run killed at any moment loses at most the
+jobs still in flight.
+
+Merge policy (:mod:`awesome_bib.merge`): the identified record (arXiv, or Crossref for a DOI) gives
+exact metadata; a published version accepted on evidence (title, authors, year) replaces title and
+venue fields while the authors and the arXiv id stay; overrides always win.  Every field records
+where it came from in the record's provenance; nothing time-dependent is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import AwesomeBibError
+from .http import ServiceClient, ServiceUnavailable
+from .matching import choose
+from .merge import (
+    apply_overrides,
+    drop_list_venue,
+    put,
+    put_all,
+    put_published,
+    trusted_part,
+)
+from .model import Record
+from .services import SERVICES, ResolveSettings
+from .sources import Candidate, Reference
+from .sources.arxiv import ArxivSource, is_valid_arxiv_id
+from .sources.crossref import CrossrefSource
+from .sources.dblp import DblpSource, is_corr
+from .sources.semanticscholar import ARXIV_DOI_PREFIX, SemanticScholarSource
+
+__all__ = ["ResolveReport", "apply_overrides", "resolve_records"]
+
+FINISHED = ("resolved", "upgraded")
+NOTHING_TO_LOOK_UP = {"blog", "web", "software"}
+PUBLISHED_KINDS = {"conference", "journal", "workshop"}
+_ACCEPTED = re.compile(r"\b(accepted|to appear|appears? in|published|camera[- ]ready)\b", re.I)
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
+
+Step = tuple[str, str]  # (kind, key): ("arxiv", id) ("s2", "ARXIV:id") ("doi", doi) ("dblp", "")
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ResolveReport:
+    """What a run did, by record id; ``requests`` counts every request sent, per service."""
+
+    resolved: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)
+    unresolved: dict[str, list[str]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    offline: list[str] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SERVICES, 0))
+
+    @property
+    def exit_status(self) -> int:
+        """0 when nothing is left unresolved, 1 otherwise."""
+        return 1 if self.unresolved or self.offline else 0
+
+    def summary(self) -> str:
+        """The closing summary of a run, one fact a line, unresolved entries with their reasons."""
+        lines = [
+            f"resolved: {len(self.resolved) + len(self.upgraded)} "
+            f"({len(self.upgraded)} upgraded to the published version)",
+            f"unchanged: {len(self.unchanged)}, nothing to look up: {len(self.skipped)}",
+        ]
+        if self.offline:
+            lines.append(f"not looked up (offline): {len(self.offline)}")
+        lines.append(f"unresolved: {len(self.unresolved)}")
+        lines += [f"  {record_id}: {'; '.join(reasons)}"
+                  for record_id, reasons in self.unresolved.items()]
+        lines.append("requests: " + ", ".join(f"{name} {n}" for name, n in self.requests.items()))
+        return "\n".join(lines)
+
+    def sort(self) -> None:
+        """Order every list by record id, so that the report does not depend on timing."""
+        self.resolved.sort()
+        self.upgraded.sort()
+        self.unchanged.sort()
+        self.offline.sort()
+        self.unresolved = dict(sorted(self.unresolved.items()))
+        self.skipped = dict(sorted(self.skipped.items()))
+
+
+@dataclass(eq=False)
+class _Job:
+    record: Record
+    reference: Reference
+    arxiv: str | None = None
+    doi: str | None = None
+    venue_paper: bool = False
+    base: Candidate | None = None
+    base_score: float = 1.0
+    published: Candidate | None = None
+    published_score: float = 1.0
+    s2: Candidate | None = None
+    s2_missing: bool = False
+    preprint_of_corr: tuple[Candidate, float] | None = None
+    done: set[str] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+
+def resolve_records(
+    records: Sequence[Record],
+    settings: ResolveSettings,
+    *,
+    prefer: str = "published",
+    refresh: bool = False,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    on_batch: Callable[[list[Record]], None] | None = None,
+    progress: Progress | None = None,
+) -> ResolveReport:
+    """Resolve ``records`` in place and report.
+
+    Records with status ``resolved``/``upgraded`` are left alone unless ``refresh``; ``listed``
+    and ``unresolved`` ones are queried.  ``overrides`` maps record ids to CSL fields to pin (see
+    :func:`awesome_bib.merge.apply_overrides`); they are applied before looking up (a pinned
+    DOI is the one looked up) and after merging (they always win).  ``on_batch`` receives the
+    records finished by each batch of requests; ``progress(finished, total)`` follows the jobs.
+    """
+    if prefer not in ("published", "arxiv"):
+        raise AwesomeBibError(f"--prefer must be 'published' or 'arxiv', not {prefer!r}")
+    overrides = overrides or {}
+    report = ResolveReport()
+    jobs = []
+    for record in records:
+        if apply_overrides(record, overrides.get(record.id)) and record.status in FINISHED:
+            record.status = "listed"  # a pinned identifier changed: look it up again
+        if record.status in FINISHED and not refresh:
+            report.unchanged.append(record.id)
+            continue
+        job = _job(record)
+        reason = _nothing_to_look_up(job)
+        if reason:
+            report.skipped[record.id] = reason
+        elif settings.offline:
+            report.offline.append(record.id)
+        else:
+            jobs.append(job)
+    if jobs:
+        _Resolver(settings, prefer, overrides, report, on_batch, progress).run(jobs)
+    report.sort()
+    return report
+
+
+def _job(record: Record) -> _Job:
+    """What to look up, from the list and the overrides only, so that a refresh or a retry
+    asks exactly what a first run would."""
+    csl, _ = trusted_part(record)
+    custom = csl.get("custom") or {}
+    job = _Job(record, Reference.from_csl(csl))
+    ids = custom.get("ids") or {}
+    doi = _DOI_PREFIX.sub("", str(csl.get("DOI") or ids.get("doi") or "")).strip().lower() or None
+    arxiv = custom.get("arxiv")
+    if doi and doi.startswith(ARXIV_DOI_PREFIX):
+        arxiv, doi = arxiv or doi[len(ARXIV_DOI_PREFIX):], None
+    if arxiv and not is_valid_arxiv_id(arxiv):
+        job.misses.append(f"arxiv: {arxiv!r} is not a valid arXiv id")
+        arxiv = None
+    if not doi and ids.get("acl"):
+        doi = f"10.18653/v1/{ids['acl']}".lower()  # the ACL Anthology's DOI scheme
+    job.arxiv, job.doi = arxiv, doi
+    job.venue_paper = bool(set(ids) - {"arxiv", "doi", "acl"})
+    return job
+
+
+def _nothing_to_look_up(job: _Job) -> str | None:
+    if job.arxiv or job.doi:
+        return None
+    kind = (job.record.csl.get("custom") or {}).get("venue-kind")
+    if kind in NOTHING_TO_LOOK_UP and not job.venue_paper:
+        return f"{kind} entry without a paper identifier: nothing to look up"
+    if not job.reference.title:
+        return "no identifier and no title: nothing to look up"
+    return None
+
+
+class _Resolver:
+    def __init__(
+        self, settings: ResolveSettings, prefer: str, overrides: Mapping[str, Mapping[str, Any]],
+        report: ResolveReport, on_batch: Callable[[list[Record]], None] | None,
+        progress: Progress | None,
+    ) -> None:
+        self.prefer_published = prefer == "published"
+        self.overrides = overrides
+        self.report = report
+        self.on_batch = on_batch
+        self.progress = progress
+        self.clients = {
+            name: ServiceClient(settings.service(name), mailto=settings.mailto) for name in SERVICES
+        }
+        self.lookups = {
+            "arxiv": ArxivSource(self.clients["arxiv"]),
+            "doi": CrossrefSource(self.clients["crossref"]),
+            "s2": SemanticScholarSource(self.clients["semanticscholar"]),
+        }
+        self.searches = {"crossref": self.lookups["doi"], "dblp": DblpSource(self.clients["dblp"])}
+        self.pools = {
+            name: ThreadPoolExecutor(settings.service(name).concurrency, thread_name_prefix=name)
+            for name in SERVICES
+        }
+        self.finished = 0
+        self.total = 0
+
+    def run(self, jobs: list[_Job]) -> None:
+        self.total = len(jobs)
+        try:
+            plans = {job: steps for job in jobs if (steps := self._plan(job))}
+            self._finish(job for job in jobs if job not in plans)
+            while plans:
+                plans = self._phase(plans)
+        finally:  # also after Ctrl-C: requests waiting for their turn give up at once
+            for name, client in self.clients.items():
+                client.close()
+                self.report.requests[name] = client.requests
+            for pool in self.pools.values():
+                pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- planning ------------------------------------------------------------------------------
+
+    def _plan(self, job: _Job) -> list[Step]:
+        """The steps ``job`` still needs, given what it has learnt; empty when it is finished."""
+        wanted: list[Step] = []
+        if job.arxiv:
+            wanted.append(("arxiv", job.arxiv))
+            if self.prefer_published:
+                wanted.append(("s2", f"ARXIV:{job.arxiv}"))
+        elif job.doi:
+            wanted += [("doi", job.doi), ("s2", f"DOI:{job.doi}")]
+        steps = _pending(job, wanted)
+        if steps:
+            return steps
+        if job.base is None:
+            if job.arxiv:
+                return []
+            order = ["dblp", "crossref"] if job.venue_paper or job.doi else ["crossref", "dblp"]
+            return _pending(job, [(kind, "") for kind in order])[:1]
+        if self.prefer_published and job.published is None and _is_preprint(job.base):
+            return self._published_steps(job)
+        return []
+
+    def _published_steps(self, job: _Job) -> list[Step]:
+        assert job.base is not None
+        dois = [job.doi, job.base.evidence.get("doi")]
+        dois += list(job.base.evidence.get("preprint-of", ()))
+        if job.s2 is not None:
+            dois.append(job.s2.evidence.get("doi"))
+        for doi in dois:
+            doi = str(doi or "").lower()
+            fresh = doi and f"doi:{doi}" not in job.done and doi != job.base.id
+            if fresh and not doi.startswith(ARXIV_DOI_PREFIX):
+                return [("doi", doi)]
+        if self._published_signal(job):
+            return _pending(job, [("dblp", "")])
+        return []
+
+    def _published_signal(self, job: _Job) -> bool:
+        """Some sign that the preprint was published (else searching would waste a request)."""
+        assert job.base is not None
+        custom = job.record.csl.get("custom") or {}
+        said = " ".join(str(job.base.evidence.get(k, "")) for k in ("journal_ref", "comment"))
+        return bool(
+            (job.s2 is not None and job.s2.evidence.get("published"))
+            or job.s2_missing
+            or custom.get("venue-kind") in PUBLISHED_KINDS
+            or job.base.evidence.get("journal_ref")
+            or _ACCEPTED.search(said)
+        )
+
+    # -- running -------------------------------------------------------------------------------
+
+    def _phase(self, plans: Mapping[_Job, list[Step]]) -> dict[_Job, list[Step]]:
+        """Run every planned step, lookups batched per service; finish jobs as their last step
+        lands.  A job whose next steps are searches goes on at once; one that needs another
+        lookup waits for the next phase, where it is batched with the others (returned)."""
+        later: dict[_Job, list[Step]] = {}
+        outstanding = {job: len(steps) for job, steps in plans.items()}
+        by_key: dict[str, dict[str, list[_Job]]] = {"arxiv": {}, "s2": {}, "doi": {}}
+        futures: dict[Future[Any], tuple[str, Any]] = {}
+        for job, steps in plans.items():
+            for kind, key in steps:
+                if kind in by_key:
+                    by_key[kind].setdefault(key, []).append(job)
+        for kind in ("doi", "arxiv", "s2"):
+            source = self.lookups[kind]
+            keys = list(by_key[kind])
+            for start in range(0, len(keys), source.batch_size):
+                chunk = keys[start : start + source.batch_size]
+                futures[self.pools[source.name].submit(source.lookup, chunk)] = (kind, chunk)
+        for job, steps in plans.items():
+            futures.update(self._submit_searches(job, steps))
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                kind, target = futures.pop(future)
+                try:
+                    result: Any = future.result()
+                except ServiceUnavailable as error:
+                    result = error
+                ready = []
+                for job in self._deliver(kind, target, result, by_key):
+                    outstanding[job] -= 1
+                    if outstanding[job]:
+                        continue
+                    steps = self._plan(job)
+                    if not steps:
+                        ready.append(job)
+                    elif all(kind in self.searches for kind, _ in steps):
+                        outstanding[job] = len(steps)
+                        searches = self._submit_searches(job, steps)
+                        futures.update(searches)
+                        pending.update(searches)
+                    else:
+                        later[job] = steps
+                self._finish(ready)
+        return later
+
+    def _submit_searches(self, job: _Job, steps: list[Step]) -> dict[Future[Any], tuple[str, Any]]:
+        futures = {}
+        for kind, _ in steps:
+            if kind in self.searches:
+                published = job.base is not None
+                search = self.searches[kind]
+                reference = _search_reference(job)
+                future = self.pools[search.name].submit(search.search, reference)
+                futures[future] = (kind, (job, reference, published))
+        return futures
+
+    def _deliver(
+        self, kind: str, target: Any, result: Any, by_key: Mapping[str, Mapping[str, list[_Job]]]
+    ) -> list[_Job]:
+        """Hand one task's result to the jobs waiting for it; returns those jobs."""
+        if kind in self.searches:
+            job, reference, published = target
+            job.done.add(f"{kind}:")
+            if isinstance(result, ServiceUnavailable):
+                job.failures.append(str(result))
+            else:
+                self._take_search(job, kind, reference, published, result)
+            return [job]
+        touched = []
+        for key in target:
+            for job in by_key[kind][key]:
+                job.done.add(f"{kind}:{key}")
+                touched.append(job)
+                if isinstance(result, ServiceUnavailable):
+                    job.failures.append(str(result))
+                else:
+                    self._take_lookup(job, kind, key, result.get(key))
+        return touched
+
+    def _take_lookup(self, job: _Job, kind: str, key: str, found: Candidate | None) -> None:
+        if kind == "s2":
+            job.s2, job.s2_missing = found, found is None
+        elif found is None:
+            what = "record for arXiv id" if kind == "arxiv" else "work for DOI"
+            job.misses.append(f"{'arxiv' if kind == 'arxiv' else 'crossref'}: no {what} {key}")
+        elif job.base is None and key in (job.arxiv, job.doi):
+            job.base = found
+        elif job.base is not None:
+            reference = Reference.from_csl(job.base.csl)
+            self._take_published(job, reference, [found], linked={found.id})
+
+    def _take_search(
+        self, job: _Job, kind: str, reference: Reference, published: bool, found: list[Candidate]
+    ) -> None:
+        if published:
+            linked = {job.s2.evidence.get("dblp", "")} if job.s2 is not None else set()
+            self._take_published(job, reference, [c for c in found if not is_corr(c)], linked)
+            return
+        choice = choose(reference, found)
+        papers = [(c, m) for c, m in choice.accepted if not is_corr(c)]
+        preprints = [(c, m) for c, m in choice.accepted if is_corr(c)]
+        if papers:
+            job.base, job.base_score = papers[0][0], papers[0][1].score
+            if preprints:
+                job.preprint_of_corr = (preprints[0][0], preprints[0][1].score)
+        elif preprints:
+            job.arxiv = preprints[0][0].csl["custom"]["arxiv"]  # an arXiv paper: ask arXiv
+            job.base_score = preprints[0][1].score
+        elif choice.rejected:
+            job.misses.append(f"{kind}: no match for the title ({len(choice.rejected)} rejected)")
+        else:
+            job.misses.append(f"{kind}: nothing found for the title")
+
+    def _take_published(
+        self, job: _Job, reference: Reference, found: list[Candidate], linked: set[str]
+    ) -> None:
+        choice = choose(reference, found, years=(-1, 2), linked=linked)
+        if choice.best is not None:
+            job.published, job.published_score = choice.best, choice.score
+        elif choice.rejected:
+            job.misses.append(f"published version not confirmed: {choice.rejected[0]}")
+
+    # -- finishing -----------------------------------------------------------------------------
+
+    def _finish(self, jobs: Iterable[_Job]) -> None:
+        changed = []
+        for job in jobs:
+            self._merge(job)
+            apply_overrides(job.record, self.overrides.get(job.record.id))
+            record = job.record
+            if record.status in FINISHED:
+                getattr(self.report, record.status).append(record.id)
+            else:
+                self.report.unresolved[record.id] = record.notes
+            changed.append(record)
+        if changed:
+            self.finished += len(changed)
+            if self.on_batch is not None:
+                self.on_batch(changed)
+            if self.progress is not None:
+                self.progress(self.finished, self.total)
+
+    def _merge(self, job: _Job) -> None:
+        record = job.record
+        notes = sorted(set(job.failures)) + sorted(set(job.misses) - set(job.failures))
+        if job.base is None:
+            record.status, record.notes = "unresolved", notes or ["no source knows this paper"]
+            return
+        csl, provenance = trusted_part(record)
+        put_all(csl, provenance, job.base, job.base_score)
+        if _is_preprint(job.base):
+            drop_list_venue(csl, provenance)  # a preprint, unless a published version says else
+        extra = job.preprint_of_corr or ((job.s2, 1.0) if job.s2 is not None else None)
+        if extra and "arxiv" not in csl.get("custom", {}):
+            candidate, score = extra
+            arxiv = candidate.csl.get("custom", {}).get("arxiv")
+            if arxiv:
+                put(csl, provenance, "custom.arxiv", arxiv, candidate, score)
+        upgraded = self.prefer_published and job.published is not None
+        if upgraded:
+            put_published(csl, provenance, job.base, job.published, job.published_score)
+        # An unknown answer matters only while it leaves the question open: was it published?
+        undecided = (
+            self.prefer_published and job.failures and not upgraded and _is_preprint(job.base)
+        )
+        record.csl, record.provenance, record.notes = csl, provenance, notes
+        record.status = "unresolved" if undecided else "upgraded" if upgraded else "resolved"
+
+
+def _search_reference(job: _Job) -> Reference:
+    """The best description of the paper sought: the record found so far, else what Semantic
+    Scholar knows of its id, else the list's title and year."""
+    for candidate in (job.base, job.s2):
+        if candidate is not None and candidate.csl.get("title"):
+            return Reference.from_csl(candidate.csl)
+    return job.reference
+
+
+def _pending(job: _Job, steps: list[Step]) -> list[Step]:
+    return [(kind, key) for kind, key in steps if f"{kind}:{key}" not in job.done]
+
+
+def _is_preprint(candidate: Candidate) -> bool:
+    return candidate.source == "arxiv" or candidate.evidence.get("type") == "posted-content"

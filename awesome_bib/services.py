@@ -1,0 +1,154 @@
+"""Where each metadata service lives and how politely to talk to it.
+
+Settings come from three layers, later ones winning: the built-in defaults (the real services and
+their published rate limits), the ``[services.<name>]`` tables of the config file, then environment
+variables.  Service names are ``arxiv``, ``crossref``, ``dblp`` and ``semanticscholar``.
+
+Config file keys per service: ``base-url``, ``delay`` (seconds between request starts),
+``concurrency`` (requests in flight at once), ``timeout`` (seconds), ``retries`` (extra attempts
+after a failure) and ``backoff`` (seconds before the first retry, doubled for each further one).
+
+Environment variables (``<SVC>`` is ``ARXIV``, ``CROSSREF``, ``DBLP`` or ``S2``)::
+
+    AWESOME_BIB_<SVC>_API           base URL, e.g. AWESOME_BIB_ARXIV_API=https://export.arxiv.org/api/query
+    AWESOME_BIB_<SVC>_DELAY         seconds between request starts
+    AWESOME_BIB_<SVC>_CONCURRENCY   requests in flight at once
+    AWESOME_BIB_<SVC>_TIMEOUT       seconds before a request is abandoned
+    AWESOME_BIB_<SVC>_RETRIES       extra attempts after a failure
+    AWESOME_BIB_MAILTO              contact address: sent in the User-Agent (Crossref's polite pool)
+
+Example::
+
+    >>> settings = load_settings({"arxiv": {"delay": 5}}, env={"AWESOME_BIB_DBLP_DELAY": "2"})
+    >>> settings.arxiv.delay, settings.dblp.delay, settings.crossref.concurrency
+    (5.0, 2.0, 1)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import AwesomeBibError
+
+SERVICES = ("arxiv", "crossref", "dblp", "semanticscholar")
+ENV_PREFIX = {"arxiv": "ARXIV", "crossref": "CROSSREF", "dblp": "DBLP", "semanticscholar": "S2"}
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """How to reach one service and how hard to push it."""
+
+    name: str
+    base_url: str
+    delay: float
+    concurrency: int
+    timeout: float
+    retries: int = 3
+    backoff: float = 2.0
+
+
+@dataclass(frozen=True)
+class ResolveSettings:
+    """Everything a resolve run needs to know about the outside world."""
+
+    arxiv: ServiceSettings
+    crossref: ServiceSettings
+    dblp: ServiceSettings
+    semanticscholar: ServiceSettings
+    mailto: str | None = None
+    offline: bool = False
+
+    def service(self, name: str) -> ServiceSettings:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+# The real services.  arXiv asks for one request every three seconds on a single connection; DBLP
+# for one or two seconds between requests; Semantic Scholar's keyless pool is shared and small.
+DEFAULTS = {
+    "arxiv": ServiceSettings("arxiv", "https://export.arxiv.org/api/query", 3.0, 1, 30.0, 3, 5.0),
+    "dblp": ServiceSettings("dblp", "https://dblp.org/search/publ/api", 1.0, 1, 20.0),
+    "semanticscholar": ServiceSettings(
+        "semanticscholar", "https://api.semanticscholar.org/graph/v1", 1.0, 1, 30.0
+    ),
+}
+# Crossref's limits depend on the pool: with a contact address, 3 list requests a second and 3 at a
+# time; anonymously, 1 a second and 1 at a time (limits in force since December 2025).
+CROSSREF_POLITE = ServiceSettings("crossref", "https://api.crossref.org", 0.34, 3, 20.0)
+CROSSREF_PUBLIC = replace(CROSSREF_POLITE, delay=1.0, concurrency=1)
+
+_CONFIG_KEYS = {"base-url": "base_url", "base_url": "base_url"} | {
+    f.name: f.name for f in fields(ServiceSettings) if f.name not in ("name", "base_url")
+}
+_ENV_SUFFIXES = {
+    "API": "base_url", "DELAY": "delay", "CONCURRENCY": "concurrency",
+    "TIMEOUT": "timeout", "RETRIES": "retries",
+}
+
+
+def load_settings(
+    config: Mapping[str, Any] | None = None,
+    *,
+    mailto: str | None = None,
+    offline: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> ResolveSettings:
+    """Settings from defaults < ``config`` (the ``services`` table of the config file) < ``env``.
+
+    ``mailto`` is the config file's contact address; ``AWESOME_BIB_MAILTO`` overrides it.
+    ``env`` defaults to ``os.environ``.  Unknown services or keys, and values that are not numbers
+    where numbers are needed, raise :class:`AwesomeBibError`.
+    """
+    env = os.environ if env is None else env
+    config = config or {}
+    unknown = sorted(set(config) - set(SERVICES))
+    if unknown:
+        raise AwesomeBibError(
+            f"config [services]: unknown service {', '.join(unknown)}; known: {', '.join(SERVICES)}"
+        )
+    mailto = env.get("AWESOME_BIB_MAILTO") or mailto or None
+    defaults = DEFAULTS | {"crossref": CROSSREF_POLITE if mailto else CROSSREF_PUBLIC}
+    resolved = {}
+    for name in SERVICES:
+        values: dict[str, Any] = {}
+        for key, value in (config.get(name) or {}).items():
+            if key not in _CONFIG_KEYS:
+                raise AwesomeBibError(
+                    f"config [services.{name}]: unknown key {key!r}; known: "
+                    + ", ".join(sorted(k for k in _CONFIG_KEYS if k != "base_url"))
+                )
+            values[_CONFIG_KEYS[key]] = value
+        for suffix, attribute in _ENV_SUFFIXES.items():
+            variable = f"AWESOME_BIB_{ENV_PREFIX[name]}_{suffix}"
+            if env.get(variable):
+                values[attribute] = env[variable]
+        resolved[name] = _checked(replace(defaults[name], **values), values)
+    return ResolveSettings(**resolved, mailto=mailto, offline=offline)
+
+
+def _checked(settings: ServiceSettings, given: Mapping[str, Any]) -> ServiceSettings:
+    """Coerce text values (from the environment) to numbers, and refuse impossible ones."""
+    converted: dict[str, Any] = {"base_url": str(settings.base_url).rstrip("/")}
+    for attribute, kind, minimum in (
+        ("delay", float, 0), ("timeout", float, 0.001), ("backoff", float, 0),
+        ("concurrency", int, 1), ("retries", int, 0),
+    ):
+        value = getattr(settings, attribute)
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number < minimum or (kind is int and number != float(value)):
+            origin = "environment" if isinstance(given.get(attribute), str) else "config"
+            raise AwesomeBibError(
+                f"{settings.name} {attribute} from {origin}: {value!r} is not a valid "
+                f"{'whole number' if kind is int else 'number'} (at least {minimum})"
+            )
+        converted[attribute] = number
+    if not converted["base_url"].startswith(("http://", "https://")):
+        raise AwesomeBibError(
+            f"{settings.name} base URL {settings.base_url!r} must start with http:// or https://"
+        )
+    return replace(settings, **converted)

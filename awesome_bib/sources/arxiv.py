@@ -1,0 +1,163 @@
+"""arXiv API (Atom): up to 100 ids per request, matched back by id.
+
+Both renderings of the feed are read with a real XML parser: the classic one (namespaces declared on
+each element, titles wrapped over lines) and the one served since late 2025 (namespaces on the root,
+https links, unknown ids silently left out).  Ids are validated before asking, because one malformed
+id turns the whole answer into an error feed; should arXiv still reject one, it is dropped and the
+batch asked again.
+
+    >>> from awesome_bib.http import ServiceClient
+    >>> from awesome_bib.services import load_settings
+    >>> arxiv = ArxivSource(ServiceClient(load_settings().arxiv))
+    >>> arxiv.lookup(["2401.04088"])["2401.04088"].csl["title"]  # doctest: +SKIP
+    'Mixtral of Experts'
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import Any
+
+import httpx2
+
+from ..http import MalformedResponse, ServiceClient, ServiceUnavailable
+from . import Candidate, compact, date_parts
+from .names import split_name
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
+
+_NEW_ID = re.compile(r"^(?P<yymm>\d{4})\.(?P<number>\d{4,5})$")
+_OLD_ID = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
+_VERSION = re.compile(r"v(\d+)$")
+_ABS_URL = re.compile(r"^https?://(?:export\.)?arxiv\.org/abs/(.+)$")
+_BAD_ID = re.compile(r"incorrect id format for (\S+)")
+
+
+def is_valid_arxiv_id(arxiv_id: str) -> bool:
+    """Whether ``arxiv_id`` (no version) is well formed in the new or the old scheme.
+
+    New ids are ``YYMM.NNNN`` from April 2007 to December 2014 and ``YYMM.NNNNN`` from 2015.
+
+    >>> [is_valid_arxiv_id(i) for i in ("2401.04088", "1412.6980", "1412.69801", "hep-th/9901001")]
+    [True, True, False, True]
+    """
+    match = _NEW_ID.match(arxiv_id)
+    if match:
+        year, month = int(match["yymm"][:2]), int(match["yymm"][2:])
+        digits = 5 if year >= 15 else 4
+        return 1 <= month <= 12 and (year, month) >= (7, 4) and len(match["number"]) == digits
+    return bool(_OLD_ID.match(arxiv_id))
+
+
+def split_version(versioned: str) -> tuple[str, int | None]:
+    """``"2401.04088v2"`` -> ``("2401.04088", 2)``; an id without version gets ``None``."""
+    match = _VERSION.search(versioned)
+    if match is None:
+        return versioned, None
+    return versioned[: match.start()], int(match.group(1))
+
+
+class ArxivSource:
+    """Looks up arXiv ids, one request per ``batch_size`` ids."""
+
+    name = "arxiv"
+    batch_size = 100
+
+    def __init__(self, client: ServiceClient) -> None:
+        self.client = client
+
+    def lookup(self, ids: Sequence[str]) -> dict[str, Candidate | None]:
+        """Records for ``ids`` (versionless or versioned); malformed ids map to ``None`` unasked."""
+        results: dict[str, Candidate | None] = {arxiv_id: None for arxiv_id in ids}
+        wanted = [arxiv_id for arxiv_id in results if is_valid_arxiv_id(split_version(arxiv_id)[0])]
+        for start in range(0, len(wanted), self.batch_size):
+            results.update(self._batch(wanted[start : start + self.batch_size]))
+        return results
+
+    def _batch(self, ids: list[str]) -> dict[str, Candidate | None]:
+        found: dict[str, Candidate | None] = dict.fromkeys(ids)
+        while ids:
+            params = {"id_list": ",".join(ids), "max_results": str(len(ids))}
+            # arXiv answers a refused id with HTTP 400 and an error feed naming it.
+            feed = self.client.get("", params=params, parse=parse_feed, answers=(400,))
+            if isinstance(feed, RejectedId):
+                if feed.arxiv_id not in ids:
+                    raise ServiceUnavailable(self.name, f"rejected the request: {feed.message}")
+                ids = [arxiv_id for arxiv_id in ids if arxiv_id != feed.arxiv_id]
+                continue
+            by_id = {candidate.csl["custom"]["arxiv"]: candidate for candidate in feed}
+            by_version = {candidate.id: candidate for candidate in feed}
+            for arxiv_id in ids:
+                found[arxiv_id] = by_version.get(arxiv_id) or by_id.get(split_version(arxiv_id)[0])
+            break
+        return found
+
+
+class RejectedId:
+    """arXiv's error feed for an id it refuses (``incorrect id format for ...``)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        match = _BAD_ID.search(message)
+        self.arxiv_id = match.group(1) if match else ""
+
+
+def parse_feed(response: httpx2.Response) -> list[Candidate] | RejectedId:
+    """Candidates from an Atom feed answer; an error entry becomes a :class:`RejectedId`."""
+    try:
+        root = ET.fromstring(response.content)
+    except ET.ParseError as error:
+        raise MalformedResponse(f"XML: {error}") from error
+    if root.tag != f"{ATOM}feed":
+        raise MalformedResponse(f"expected an Atom feed, got <{root.tag}>")
+    candidates = []
+    for entry in root.iter(f"{ATOM}entry"):
+        entry_id = _text(entry, f"{ATOM}id")
+        if "/api/errors" in entry_id:
+            return RejectedId(_text(entry, f"{ATOM}summary"))
+        match = _ABS_URL.match(entry_id)
+        title = _text(entry, f"{ATOM}title")
+        if match is None or not title:
+            continue
+        candidates.append(entry_to_candidate(entry, match.group(1)))
+    return candidates
+
+
+def entry_to_candidate(entry: ET.Element, versioned_id: str) -> Candidate:
+    """One Atom ``<entry>`` as a CSL item with arXiv's venue evidence."""
+    arxiv_id, version = split_version(versioned_id)
+    published = _text(entry, f"{ATOM}published")
+    year, month, day = (published[:10].split("-") + [None] * 3)[:3]
+    primary = entry.find(f"{ARXIV}primary_category")
+    csl = compact({
+        "type": "article",
+        "title": _text(entry, f"{ATOM}title"),
+        "author": [
+            split_name(_text(author, f"{ATOM}name"))
+            for author in entry.iter(f"{ATOM}author")
+            if _text(author, f"{ATOM}name")
+        ],
+        "issued": date_parts(year, month, day),
+        "publisher": "arXiv",
+        "URL": f"https://arxiv.org/abs/{arxiv_id}",
+        "custom": compact({
+            "arxiv": arxiv_id,
+            "arxiv-category": primary.get("term") if primary is not None else None,
+        }),
+    })
+    evidence: dict[str, Any] = compact({
+        "version": version,
+        "doi": _text(entry, f"{ARXIV}doi"),
+        "journal_ref": _text(entry, f"{ARXIV}journal_ref"),
+        "comment": _text(entry, f"{ARXIV}comment"),
+    })
+    return Candidate("arxiv", versioned_id, csl, evidence)
+
+
+def _text(element: ET.Element, tag: str) -> str:
+    """An element's text with whitespace collapsed (titles arrive wrapped over lines)."""
+    found = element.find(tag)
+    return " ".join((found.text or "").split()) if found is not None else ""

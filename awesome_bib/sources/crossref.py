@@ -1,0 +1,243 @@
+"""Crossref REST API through ``habanero``: works by DOI (singly or in ``filter=doi:`` batches) and
+``query.bibliographic`` search.
+
+habanero makes the HTTP calls; they run under the service's limiter and retries like every other
+request, and habanero's exceptions are mapped back to retry / not-found / unavailable here.
+
+    >>> from awesome_bib.http import ServiceClient
+    >>> from awesome_bib.services import load_settings
+    >>> settings = load_settings(mailto="you@example.org")
+    >>> crossref = CrossrefSource(ServiceClient(settings.crossref, mailto=settings.mailto))
+    >>> crossref.lookup(["10.18653/v1/2024.findings-emnlp.372"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import habanero
+import httpx2
+
+from .. import __version__
+from ..http import Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
+from . import Candidate, Reference, compact, date_parts
+
+T = TypeVar("T")
+
+# Crossref work types -> CSL types (crossref.org/documentation: "types").
+CSL_TYPES = {
+    "journal-article": "article-journal",
+    "proceedings-article": "paper-conference",
+    "posted-content": "article",
+    "book-chapter": "chapter",
+    "book-section": "chapter",
+    "book-part": "chapter",
+    "book": "book",
+    "monograph": "book",
+    "edited-book": "book",
+    "reference-book": "book",
+    "report": "report",
+    "dataset": "dataset",
+    "dissertation": "thesis",
+    "reference-entry": "entry",
+    "standard": "standard",
+}
+SEARCH_FIELDS = [
+    "DOI", "title", "subtitle", "author", "issued", "container-title", "event", "type", "score",
+    "page", "volume", "issue", "publisher", "ISSN", "ISBN", "relation", "URL",
+]
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_TAG = re.compile(r"<[^>]+>")
+
+
+class _NotFound:
+    """Crossref answered 404: it has no work with this DOI (it may be registered elsewhere)."""
+
+
+class CrossrefSource:
+    """Works by DOI and bibliographic search."""
+
+    name = "crossref"
+    batch_size = 50
+
+    def __init__(self, client: ServiceClient) -> None:
+        self.client = client
+        settings = client.settings
+        self._crossref = habanero.Crossref(
+            base_url=settings.base_url,
+            mailto=client.mailto,
+            ua_string=f"awesome-bib/{__version__}",
+            timeout=settings.timeout,  # type: ignore[arg-type]
+        )
+
+    def lookup(self, ids: Sequence[str]) -> dict[str, Candidate | None]:
+        """Works for DOIs (keys as given).  Several DOIs go in one ``filter=doi:`` request."""
+        results: dict[str, Candidate | None] = dict.fromkeys(ids)
+        valid = [doi for doi in results if _DOI.match(doi)]
+        batchable = [doi for doi in valid if "," not in doi]
+        singles = [doi for doi in valid if "," in doi]
+        if len(batchable) == 1:
+            singles += batchable
+            batchable = []
+        for start in range(0, len(batchable), self.batch_size):
+            chunk = batchable[start : start + self.batch_size]
+            try:
+                results.update(self._filter(chunk))
+            except ServiceUnavailable as error:
+                if not error.reason.startswith("400"):
+                    raise
+                singles += chunk  # one DOI the filter refuses must not sink the others
+        for doi in singles:
+            results[doi] = self._work(doi)
+        return results
+
+    def search(self, reference: Reference) -> list[Candidate]:
+        """Up to five candidates for a title (plus first author and year when known)."""
+        words = [reference.title, reference.first_family or "", str(reference.year or "")]
+        answer = self._call(
+            lambda: self._crossref.works(
+                query_bibliographic=" ".join(word for word in words if word),
+                limit=5,
+                select=SEARCH_FIELDS,
+            )
+        )
+        return [work_to_candidate(item) for item in _items(answer)]
+
+    def _work(self, doi: str) -> Candidate | None:
+        answer = self._call(lambda: self._crossref.works(ids=quote(doi, safe="/:;()")))
+        if isinstance(answer, _NotFound):
+            return None
+        message = answer.get("message") if isinstance(answer, dict) else None
+        if not isinstance(message, dict) or not message.get("DOI"):
+            raise ServiceUnavailable(self.name, f"malformed work for {doi}")
+        return work_to_candidate(message)
+
+    def _filter(self, dois: list[str]) -> dict[str, Candidate | None]:
+        answer = self._call(
+            lambda: self._crossref.works(filter={"doi": dois}, limit=len(dois))
+        )
+        works = {str(item.get("DOI", "")).lower(): item for item in _items(answer)}
+        return {
+            doi: work_to_candidate(works[doi.lower()]) if doi.lower() in works else None
+            for doi in dois
+        }
+
+    def _call(self, call: Callable[[], T]) -> T | _NotFound:
+        return self.client.run(lambda: _attempt(self.name, call))
+
+
+def _attempt(service: str, call: Callable[[], T]) -> T | _NotFound:
+    """One habanero call, its exceptions sorted into retry, not found and unavailable."""
+    try:
+        answer = call()
+    except httpx2.HTTPStatusError as error:
+        return _status(service, error.response.status_code, error.response.reason_phrase,
+                       error.response.headers)
+    except habanero.RequestError as error:
+        code = int(error.status_code) if str(error.status_code).isdigit() else 0
+        if code < 400:  # habanero's complaint about a 2xx body that is not JSON
+            raise Retry("malformed response (not JSON)") from error
+        return _status(service, code, str(error.error), {})
+    except httpx2.TimeoutException as error:
+        raise Retry("timed out") from error
+    except httpx2.TransportError as error:
+        raise Retry(f"connection failed ({error or type(error).__name__})") from error
+    except RuntimeError as error:  # habanero wraps transport errors of list queries
+        if isinstance(error.__cause__, httpx2.HTTPError):
+            raise Retry(f"connection failed ({error.__cause__})") from error
+        raise
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise Retry(f"malformed response ({error})") from error
+    if not isinstance(answer, dict) or not isinstance(answer.get("message"), dict):
+        raise Retry("malformed response (no message)")
+    return answer
+
+
+def _status(service: str, code: int, reason: str, headers: Mapping[str, str]) -> _NotFound:
+    if code == 404:
+        return _NotFound()
+    if code == 429 or code >= 500:
+        raise Retry(f"{code} {reason}".strip(), retry_after_seconds(headers.get("Retry-After")))
+    raise ServiceUnavailable(service, f"{code} {reason}".strip())
+
+
+def _items(answer: Any) -> list[dict[str, Any]]:
+    if isinstance(answer, _NotFound):
+        return []
+    items = answer["message"].get("items")
+    if not isinstance(items, list):
+        raise ServiceUnavailable("crossref", "malformed list answer (no items)")
+    return [item for item in items if isinstance(item, dict) and item.get("DOI")]
+
+
+def work_to_candidate(work: Mapping[str, Any]) -> Candidate:
+    """A Crossref work (``message`` of ``/works/{doi}`` or an ``items`` entry) as a candidate."""
+    doi = str(work["DOI"])
+    title = _first(work.get("title"))
+    subtitle = _first(work.get("subtitle"))
+    if title and subtitle and subtitle.lower() not in title.lower():
+        title = f"{title}: {subtitle}"
+    date = next(
+        (work[key]["date-parts"][0] for key in ("issued", "published-print", "published-online")
+         if _has_date(work.get(key))),
+        [],
+    )
+    event = work.get("event") if isinstance(work.get("event"), dict) else {}
+    csl = compact({
+        "type": CSL_TYPES.get(str(work.get("type")), "article"),
+        "title": title,
+        "author": [_name(person) for person in work.get("author") or [] if _name(person)],
+        "issued": date_parts(*date),
+        "container-title": _first(work.get("container-title")),
+        "event-title": _clean(str(event.get("name") or "")),
+        "page": work.get("page"),
+        "volume": work.get("volume"),
+        "issue": work.get("issue"),
+        "publisher": work.get("publisher"),
+        "ISSN": _first(work.get("ISSN")),
+        "ISBN": _first(work.get("ISBN")),
+        "DOI": doi,
+        "URL": f"https://doi.org/{doi}",
+    })
+    evidence = compact({
+        "type": work.get("type"),
+        "score": work.get("score"),
+        "preprint-of": [
+            link.get("id") for link in (work.get("relation") or {}).get("is-preprint-of", [])
+            if isinstance(link, dict) and link.get("id-type") == "doi"
+        ],
+    })
+    return Candidate("crossref", doi.lower(), csl, evidence)
+
+
+def _has_date(value: Any) -> bool:
+    try:
+        return value["date-parts"][0][0] is not None
+    except (KeyError, IndexError, TypeError):
+        return False
+
+
+def _first(values: Any) -> str:
+    if isinstance(values, list):
+        values = values[0] if values else ""
+    return _clean(str(values or ""))
+
+
+def _clean(text: str) -> str:
+    """Crossref titles carry JATS/HTML markup (``<i>``, ``<sub>``) and entities."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def _name(person: Mapping[str, Any]) -> dict[str, str]:
+    if person.get("family"):
+        name = {"given": _clean(str(person.get("given") or "")), "family": _clean(person["family"])}
+        if person.get("suffix"):
+            name["suffix"] = str(person["suffix"])
+        return {key: value for key, value in name.items() if value}
+    literal = _clean(str(person.get("name") or ""))
+    return {"literal": literal} if literal else {}
