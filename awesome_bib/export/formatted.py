@@ -1,0 +1,267 @@
+"""Formatted references: CSL items -> plain text, Markdown or HTML, in any CSL style.
+
+>>> item = {"id": "jiang2024mixtral", "type": "article", "title": "Mixtral of Experts",
+...         "author": [{"family": "Jiang", "given": "Albert Q."}], "container-title": "arXiv",
+...         "issued": {"date-parts": [[2024, 1, 8]]}, "URL": "https://arxiv.org/abs/2401.04088",
+...         "custom": {"code": ["https://github.com/mistralai/mistral-src"]}}
+>>> print(format_references([item], style="ieee", cache=False).output, end="")
+[1] A. Q. Jiang, “Mixtral of Experts,” Jan. 08, 2024, arXiv. [Online]. Available: https://arxiv.org/abs/2401.04088 [Code: https://github.com/mistralai/mistral-src]
+>>> print(format_references([item], fmt="markdown", cache=False).output, end="")
+- **Mixtral of Experts**. Albert Q. Jiang. *arXiv*, 2024. [https://arxiv.org/abs/2401.04088](https://arxiv.org/abs/2401.04088) \\[[Code](https://github.com/mistralai/mistral-src)\\]
+
+Entries keep the items' order (``sort="list"``) or follow the style's ``<sort>`` (``sort="style"``);
+numeric labels follow the final order.  An entry the style fails on is shown in a plain fallback
+form and reported in :attr:`References.errors`; the others are unaffected.  Renderings are cached
+(see :mod:`format_cache`), so only new or changed items meet citeproc-py.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import AwesomeBibError
+from ..model import CSLItem
+from ..styles import DEFAULT_STYLE, find_style
+from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
+
+FORMATS = ("text", "markdown", "html")
+SORTS = ("list", "style")
+
+# Must match csl_engine's marks; repeated here so that a fully cached run never imports citeproc.
+_MARKUP = {
+    "\ue000": ("*", "<i>"), "\ue001": ("*", "</i>"),
+    "\ue002": ("**", "<b>"), "\ue003": ("**", "</b>"),
+    "\ue004": ("<sup>", "<sup>"), "\ue005": ("</sup>", "</sup>"),
+    "\ue006": ("<sub>", "<sub>"), "\ue007": ("</sub>", "</sub>"),
+    "\ue008": ("", '<span style="font-variant:small-caps;">'), "\ue009": ("", "</span>"),
+    "\ue00a": ("", '<span style="text-decoration:underline;">'), "\ue00b": ("", "</span>"),
+}
+_NUMBER = "\ue010"
+_MARKS = re.compile(f"[{''.join(_MARKUP)}]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
+_MARKDOWN_BLOCK_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|[#+-](?=\s|$))")
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+
+
+@dataclass(frozen=True)
+class EntryError:
+    """An entry the style could not render: its citation key and what went wrong."""
+
+    key: str
+    message: str
+
+
+@dataclass(frozen=True)
+class References:
+    """The formatted references (``output``, ending with a newline) and the entries that failed."""
+
+    output: str
+    errors: tuple[EntryError, ...] = ()
+
+
+@dataclass
+class _Entry:
+    item: CSLItem
+    label: str | None
+    body: str
+    sort: list[Any] | None
+
+
+def format_references(
+    items: Sequence[CSLItem],
+    style: str = DEFAULT_STYLE,
+    fmt: str = "text",
+    sort: str = "list",
+    cache_dir: Path | None = None,
+    cache: bool = True,
+    code_links: bool = True,
+) -> References:
+    """Format CSL items as a reference list.
+
+    ``style`` is a style name (see :func:`awesome_bib.styles.available_styles`) or a ``.csl`` path;
+    ``fmt`` one of :data:`FORMATS`; ``sort`` one of :data:`SORTS`.  ``cache_dir`` defaults to the
+    user cache directory; ``cache=False`` renders everything afresh and stores nothing.  With
+    ``code_links``, each item's ``custom.code`` links follow its entry.
+    """
+    if fmt not in FORMATS:
+        raise AwesomeBibError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if sort not in SORTS:
+        raise AwesomeBibError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    path = find_style(style)
+    entries, errors = _entries(items, path, cache_dir if cache else None, cache)
+    if sort == "style":
+        entries = _sorted(entries, path)
+    render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry}[fmt]
+    lines = [render(entry, str(number), code_links) for number, entry in enumerate(entries, 1)]
+    if fmt == "html":
+        lines = ['<div class="csl-bib-body">', *lines, "</div>"]
+    return References("".join(line + "\n" for line in lines), tuple(errors))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering, through the cache
+
+
+def _entries(items: Sequence[CSLItem], path: Path, cache_dir: Path | None,
+             cache: bool) -> tuple[list[_Entry], list[EntryError]]:
+    store = FormatCache(cache_dir or default_cache_dir(), style_digest(path)) if cache else None
+    digests = [item_digest(item) for item in items]
+    cached = [_valid(store.get(digest)) if store else None for digest in digests]
+    missing = [index for index, entry in enumerate(cached) if entry is None]
+    errors: list[EntryError] = []
+    if missing:
+        from .csl_engine import load_style
+
+        style = load_style(path)
+        results = style.render([items[index] for index in missing], with_sort_keys=True)
+        for index, result in zip(missing, results):
+            if isinstance(result, Exception):
+                key = str(items[index].get("id", f"#{index + 1}"))
+                errors.append(EntryError(key, f"style {path.stem!r} failed on entry {key!r} "
+                                              f"({type(result).__name__}: {result}); shown in a plain form"))
+                continue
+            rendered, sort_values = result
+            cached[index] = {"label": rendered.label, "body": rendered.body, "sort": sort_values}
+            if store:
+                store.put(digests[index], cached[index])
+        if store:
+            store.save()
+    entries = [_Entry(item, entry["label"], entry["body"], entry["sort"]) if entry else None
+               for item, entry in zip(items, cached)]
+    label = next((entry.label for entry in entries if entry and entry.label and _NUMBER in entry.label), None)
+    return [entry or _fallback(item, label) for item, entry in zip(items, entries)], errors
+
+
+def _valid(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A cache entry as this version writes it, else None (to be rendered again)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("body"), str):
+        return None
+    if not isinstance(entry.get("label"), (str, type(None))) or not isinstance(entry.get("sort"), list):
+        return None
+    return entry
+
+
+def _fallback(item: CSLItem, label: str | None) -> _Entry:
+    """Title, year and link: what a list needs when the style cannot render an entry."""
+    year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
+    parts = [str(item.get("title") or item.get("id") or "untitled"), str(year) if year else None]
+    link = item.get("URL") or (f"https://doi.org/{item['DOI']}" if item.get("DOI") else None)
+    body = ". ".join(part for part in parts if part) + "."
+    return _Entry(item, label, f"{body} {link}" if link else body, None)
+
+
+def _sorted(entries: list[_Entry], path: Path) -> list[_Entry]:
+    spec = _sort_spec(path)
+    if not spec:
+        return entries
+    from .csl_engine import sort_order
+
+    width = len(spec)
+    keys = [entry.sort if entry.sort is not None and len(entry.sort) == width else [None] * width
+            for entry in entries]
+    return [entries[index] for index in sort_order(keys, spec)]
+
+
+def _sort_spec(path: Path) -> list[tuple[bool, bool]]:
+    """(descending, by citation number) for each key of the style's bibliography sort."""
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError) as error:
+        raise AwesomeBibError(f"{path}: not a readable CSL style: {error}") from None
+    keys = root.findall(f"{_CSL}bibliography/{_CSL}sort/{_CSL}key")
+    return [(key.get("sort") == "descending", key.get("variable") == "citation-number") for key in keys]
+
+
+# ---------------------------------------------------------------------------------------------
+# Output formats
+
+
+def _text_entry(entry: _Entry, number: str, code_links: bool) -> str:
+    parts = [_MARKS.sub("", part.replace(_NUMBER, number)) for part in (entry.label, entry.body) if part]
+    if code_links:
+        parts += [f"[Code: {url}]" for url in _code_urls(entry.item)]
+    return " ".join(parts)
+
+
+def _markdown_entry(entry: _Entry, number: str, code_links: bool) -> str:
+    parts = [_with_links(part.replace(_NUMBER, number), entry.item, _markdown_text, _markdown_link)
+             for part in (entry.label, entry.body) if part]
+    if code_links:
+        parts += [f"\\[{_markdown_link('Code', url)}\\]" for url in _code_urls(entry.item)]
+    return "- " + _MARKDOWN_BLOCK_START.sub(_escape_block_start, " ".join(parts), count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    """``2024. Title`` or ``- x`` opening a list item would start a nested list: escape it."""
+    return match[0] + "\\" if match[0][0].isdigit() else "\\" + match[0]
+
+
+def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
+    body = _with_links(entry.body.replace(_NUMBER, number), entry.item, _html_text, _html_link)
+    if code_links:
+        body += "".join(f" [{_html_link('Code', url)}]" for url in _code_urls(entry.item))
+    if entry.label:
+        label = _with_links(entry.label.replace(_NUMBER, number), entry.item, _html_text, _html_link)
+        body = f'<div class="csl-left-margin">{label}</div><div class="csl-right-inline">{body}</div>'
+    anchor = html.escape(f"ref-{entry.item.get('id', '')}", quote=True)
+    return f'  <div class="csl-entry" id="{anchor}">{body}</div>'
+
+
+def _markdown_text(text: str) -> str:
+    escaped = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m[1] if m[1] else "\\&", text)
+    return _MARKS.sub(lambda m: _MARKUP[m[0]][0], escaped)
+
+
+def _markdown_link(text: str, url: str) -> str:
+    destination = "".join(f"%{ord(char):02X}" if char in " <>()\\" else char for char in url)
+    return f"[{_markdown_text(text)}]({destination})"
+
+
+def _html_text(text: str) -> str:
+    return _MARKS.sub(lambda m: _MARKUP[m[0]][1], html.escape(text, quote=False))
+
+
+def _html_link(text: str, url: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{_html_text(text)}</a>'
+
+
+def _with_links(text: str, item: CSLItem, escape: Callable[[str], str], link: Callable[[str, str], str]) -> str:
+    """``text`` escaped, with the item's URL and DOI made links where the style printed them."""
+    pieces, position = [], 0
+    for start, end, url in _link_spans(text, item):
+        pieces += [escape(text[position:start]), link(text[start:end], url)]
+        position = end
+    pieces.append(escape(text[position:]))
+    return "".join(pieces)
+
+
+def _link_spans(text: str, item: CSLItem) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    doi = str(item.get("DOI") or "")
+    if doi:
+        for match in re.finditer(r"(?:https?://(?:dx\.)?doi\.org/)?" + re.escape(doi), text, re.IGNORECASE):
+            spans.append((match.start(), match.end(), f"https://doi.org/{doi}"))
+    url = str(item.get("URL") or "")
+    if _is_web_url(url):
+        spans += [(match.start(), match.end(), url) for match in re.finditer(re.escape(url), text)]
+    chosen: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if not chosen or span[0] >= chosen[-1][1]:
+            chosen.append(span)
+    return chosen
+
+
+def _code_urls(item: CSLItem) -> list[str]:
+    code = (item.get("custom") or {}).get("code") or []
+    return [url for url in code if isinstance(url, str) and _is_web_url(url)]
+
+
+def _is_web_url(url: str) -> bool:
+    """Only web links become clickable: a ``javascript:`` URL in a record stays text."""
+    return url.lower().startswith(("https://", "http://"))
