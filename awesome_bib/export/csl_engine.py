@@ -1,7 +1,7 @@
 """citeproc-py behind one small interface: a parsed CSL style renders CSL items to marked-up text.
 
-Rendered text is plain Unicode in which formatting is a pair of private-use marks (:data:`MARKS`) and
-the citation number is :data:`NUMBER_MARK`; :mod:`awesome_bib.export.formatted` turns marks into
+Rendered text is plain Unicode in which formatting is a pair of private-use marks (:data:`MARKS`)
+and the citation number is :data:`NUMBER_MARK`; :mod:`awesome_bib.export.formatted` turns marks into
 Markdown or HTML and puts the final number in.  Rendering is per entry, so one entry's failure is
 that entry's alone, and an entry can be cached apart from its position in the list.
 
@@ -14,8 +14,8 @@ What this module fixes in citeproc-py (0.11), each checked against citeproc-js:
   variables, so an entry without authors showed its title twice.
 * text-case: citeproc-py capitalises and lower-cases mixed-case words (``arXiv`` -> ``ArXiv``);
   CSL changes only lower-case words, so words holding a capital are protected here.
-* CSL-JSON rich text (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, small caps) was printed as literal tags,
-  and nothing was escaped; here it becomes marks and :mod:`formatted` escapes everything else.
+* CSL-JSON rich text (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, small caps) was printed as literal
+  tags, and nothing was escaped; here it becomes marks and :mod:`formatted` escapes everything else.
 * ``punctuation-in-quote`` (en-US: ``“Title,”``) was ignored, and punctuation met twice across
   fields (``2024. .``, ``need?.``) was kept.
 * second-field-align: the label (``[1]``) is rendered as its own field, not glued to the author.
@@ -31,14 +31,13 @@ from functools import cmp_to_key, lru_cache
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 import citeproc
 from citeproc import model as csl
 from citeproc.frontend import CitationStylesStyle
 from citeproc.source import BibliographySource, CitationItem, Name, Reference, VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
+from lxml import etree
 
 from ..errors import AwesomeBibError
 from ..model import CSLItem
@@ -93,38 +92,38 @@ class _Memo:
     def get_root(self) -> Any:
         memo = self.__dict__
         if "_root" not in memo:
-            memo["_root"] = super().get_root()  # type: ignore[misc]
+            memo["_root"] = super().get_root()
         return memo["_root"]
 
     def get_layout(self) -> Any:
         memo = self.__dict__
         if "_layout" not in memo:
-            memo["_layout"] = super().get_layout()  # type: ignore[misc]
+            memo["_layout"] = super().get_layout()
         return memo["_layout"]
 
     def xpath_search(self, expression: str) -> Any:
         found = self.__dict__.setdefault("_xpath", {})
         if expression not in found:
-            found[expression] = super().xpath_search(expression)  # type: ignore[misc]
+            found[expression] = super().xpath_search(expression)
         return found[expression]
 
     def get_macro(self, name: str) -> Any:
         macros = self.get_root().__dict__.setdefault("_macros", {})
         if name not in macros:
-            macros[name] = super().get_macro(name)  # type: ignore[misc]
+            macros[name] = super().get_macro(name)
         return macros[name]
 
     def get_term(self, *args: Any, **kwargs: Any) -> Any:
         terms = self.get_root().__dict__.setdefault("_terms", {})
         key = (args, tuple(sorted(kwargs.items())))
         if key not in terms:
-            terms[key] = super().get_term(*args, **kwargs)  # type: ignore[misc]
+            terms[key] = super().get_term(*args, **kwargs)
         return terms[key]
 
     def get_locale_option(self, name: str) -> Any:
         options = self.get_root().__dict__.setdefault("_locale_options", {})
         if name not in options:
-            options[name] = super().get_locale_option(name)  # type: ignore[misc]
+            options[name] = super().get_locale_option(name)
         return options[name]
 
 
@@ -132,7 +131,7 @@ class _MemoCalls:
     def calls_variable(self) -> bool:
         memo = self.__dict__
         if "_calls_variable" not in memo:
-            memo["_calls_variable"] = super().calls_variable()  # type: ignore[misc]
+            memo["_calls_variable"] = super().calls_variable()
         return bool(memo["_calls_variable"])
 
 
@@ -142,39 +141,45 @@ def _recording(context: Any) -> set[tuple[str, str]] | None:
 
 class _Text:
     def case(self, text: Any, language: str | None = None) -> Any:
-        if self.get("text-case") == "title" and language == "en":  # type: ignore[attr-defined]
+        if self.get("text-case") == "title" and language == "en":
             return title_case(text)
-        return super().case(text, language)  # type: ignore[misc]
+        return super().case(text, language)
 
     def _variable(self, item: Any, context: Any) -> Any:
-        text = super()._variable(item, context)  # type: ignore[misc]
+        text = super()._variable(item, context)
         record = _recording(context)
         if record is not None and text:
-            record.add((self.tag, self.get("variable")))  # type: ignore[attr-defined]
+            record.add((self.tag, self.get("variable")))
         return text
 
 
 class _Names:
-    def process(self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
+    def process(
+        self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
+    ) -> Any:
         context = self if context is None else context
-        roles = self.get("variable", "").split()  # type: ignore[attr-defined]
-        hidden = context.get_layout().repressed.get(self.tag, ())  # type: ignore[attr-defined]
+        roles = self.get("variable", "").split()
+        hidden = context.get_layout().repressed.get(self.tag, ())
         if roles and all(role in hidden for role in roles):
             raise VariableError
-        text = super().process(item, names_context, context, **kwargs)  # type: ignore[misc]
+        text = super().process(item, names_context, context, **kwargs)
         record = _recording(context)
         if record is not None and text:
-            record.update((self.tag, role) for role in roles if role.replace("-", "_") in item.reference)  # type: ignore[attr-defined]
+            record.update(
+                (self.tag, role) for role in roles if role.replace("-", "_") in item.reference
+            )
         return text
 
 
 class _Name:
     def initialize(self, given: str, mark: str, context: Any) -> str:
-        """``initialize="false"`` (CSL 1.0.1): keep given names, only punctuate existing initials."""
-        if self.get("initialize", "true") != "false":  # type: ignore[attr-defined]
-            return str(super().initialize(given, mark, context))  # type: ignore[misc]
-        return " ".join(part[0] + mark.rstrip() if len(part.rstrip(".")) == 1 and part[0].isupper() else part
-                        for part in given.split())
+        """``initialize="false"`` (CSL 1.0.1): keep given names, only punctuate initials."""
+        if self.get("initialize", "true") != "false":
+            return str(super().initialize(given, mark, context))
+        return " ".join(
+            part[0] + mark.rstrip() if len(part.rstrip(".")) == 1 and part[0].isupper() else part
+            for part in given.split()
+        )
 
 
 class _Substitute:
@@ -182,12 +187,14 @@ class _Substitute:
 
     def render(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         layout = (self if context is None else context).get_layout()
-        for child in self.getchildren():  # type: ignore[attr-defined]
+        for child in self.getchildren():
             record: set[tuple[str, str]] = set()
             layout.__dict__["_recording"] = record
             try:
                 if isinstance(child, csl.Names) and child.name is None:
-                    text = child.render(item, names_context=self.getparent(), context=context, **kwargs)  # type: ignore[attr-defined]
+                    text = child.render(
+                        item, names_context=self.getparent(), context=context, **kwargs
+                    )
                 else:
                     text = child.render(item, context=context, **kwargs)
             except VariableError:
@@ -202,7 +209,11 @@ class _Substitute:
 
 
 _FIXES: dict[str, tuple[type, ...]] = {
-    "text": (_Text,), "names": (_Names,), "name": (_Name,), "substitute": (_Substitute,)}
+    "text": (_Text,),
+    "names": (_Names,),
+    "name": (_Name,),
+    "substitute": (_Substitute,),
+}
 
 
 @lru_cache(maxsize=1)
@@ -231,8 +242,13 @@ _RICH_TAG = re.compile(
     r'<(?P<open>i|b|sup|sub)>|<span\s+(?P<span>class="nocase"|style="font-variant:\s*small-caps;?")\s*>'
     r"|</(?P<close>i|b|sup|sub|span)>"
 )
-_RICH_MARKS = {"i": MARKS["italic"], "b": MARKS["bold"], "sup": MARKS["superscript"],
-               "sub": MARKS["subscript"], "small-caps": MARKS["small-caps"]}
+_RICH_MARKS = {
+    "i": MARKS["italic"],
+    "b": MARKS["bold"],
+    "sup": MARKS["superscript"],
+    "sub": MARKS["subscript"],
+    "small-caps": MARKS["small-caps"],
+}
 
 
 def rich_text_to_marks(text: str) -> str:
@@ -253,7 +269,10 @@ def rich_text_to_marks(text: str) -> str:
             stack.append((kind, index))
             continue
         closing = token["close"]
-        if stack and (stack[-1][0] == closing or (closing == "span" and stack[-1][0] in ("nocase", "small-caps"))):
+        if stack and (
+            stack[-1][0] == closing
+            or (closing == "span" and stack[-1][0] in ("nocase", "small-caps"))
+        ):
             kind, opened = stack.pop()
             if kind != "nocase":
                 replacement[opened], replacement[index] = _RICH_MARKS[kind]
@@ -262,7 +281,7 @@ def rich_text_to_marks(text: str) -> str:
     pieces, position = [], 0
     for index, token in enumerate(tokens):
         if index in replacement:
-            pieces += [text[position:token.start()], replacement[index]]
+            pieces += [text[position : token.start()], replacement[index]]
             position = token.end()
     pieces.append(text[position:])
     return "".join(pieces)
@@ -314,7 +333,7 @@ def _protect_capitalised(segment: String) -> list[String]:
     for word in re.finditer(r"\S+", str(segment)):
         if word.group() != word.group().lower():
             if word.start() > position:
-                pieces.append(String(segment[position:word.start()]))
+                pieces.append(String(segment[position : word.start()]))
             pieces.append(_Capitalised(word.group()))
             position = word.end()
     if position < len(segment):
@@ -333,8 +352,8 @@ def title_case(text: Any) -> str:
     """CSL title case as citeproc-js does it: lower-case words and hyphenated parts are capitalised,
     except stop words inside a sentence; words holding a capital and ``nocase`` spans are kept.
 
-    >>> title_case(MixedString([NoCase("Pre-gated"), String(" mixture-of-experts for "), NoCase("Co-design")]))
-    'Pre-gated Mixture-of-Experts for Co-design'
+    >>> title_case(MixedString([NoCase("Pre-gated"), String(" mixture-of-experts")]))
+    'Pre-gated Mixture-of-Experts'
     >>> title_case(MixedString([_Capitalised("Pre-gated"), String(" top-k routing")]))
     'Pre-Gated Top-K Routing'
     """
@@ -344,10 +363,15 @@ def title_case(text: Any) -> str:
             words.append(str(word))
         else:
             parts = str(word).split("-")
-            words.append("-".join(
-                _capitalise(part) if part.islower() and (part not in _STOP_WORDS or (index == 0 and sentence_start))
-                else part
-                for index, part in enumerate(parts)))
+            words.append(
+                "-".join(
+                    _capitalise(part)
+                    if part.islower()
+                    and (part not in _STOP_WORDS or (index == 0 and sentence_start))
+                    else part
+                    for index, part in enumerate(parts)
+                )
+            )
         sentence_start = str(word)[-1:] in ":.?!"
     return " ".join(words)
 
@@ -367,15 +391,15 @@ class _Cite(CitationItem):
         object.__setattr__(self, "_bound", (reference, bibliography))
 
     @property
-    def reference(self) -> Reference:  # type: ignore[override]
+    def reference(self) -> Reference:
         return self.__dict__["_bound"][0]
 
     @property
-    def bibliography(self) -> Any:  # type: ignore[override]
+    def bibliography(self) -> Any:
         return self.__dict__["_bound"][1]
 
     @property
-    def number(self) -> str:  # type: ignore[override]
+    def number(self) -> str:
         return NUMBER_MARK
 
 
@@ -399,7 +423,9 @@ class ParsedStyle:
         if style.root.tag != f"{_CSL_NS}style":
             raise AwesomeBibError(f"{path}: not a CSL style (root element is not <style>)")
         if style.root.bibliography is None:
-            raise AwesomeBibError(f"{path}: this CSL style has no bibliography; choose another style")
+            raise AwesomeBibError(
+                f"{path}: this CSL style has no bibliography; choose another style"
+            )
         try:
             style.root.set_locale_list(style.root.get("default-locale", "en-US"), validate=False)
         except ValueError as error:
@@ -410,7 +436,8 @@ class ParsedStyle:
         self._layout = style.root.bibliography.layout
         self._fields = list(self._layout.iterchildren())
         self._aligns_label = bool(self._style.root.bibliography.get("second-field-align")) or (
-            bool(self._fields) and self._fields[0].get("display") == "left-margin")
+            bool(self._fields) and self._fields[0].get("display") == "left-margin"
+        )
         self._sort_keys = self._read_sort_keys()
         self._quote_fix = self._punctuation_in_quote()
 
@@ -418,23 +445,39 @@ class ParsedStyle:
         sort = self._style.root.bibliography.find(f"{_CSL_NS}sort")
         if sort is None:
             return []
-        return [(key, key.get("sort", "ascending") == "descending", key.get("variable") == "citation-number")
-                for key in sort.iterfind(f"{_CSL_NS}key")]
+        return [
+            (
+                key,
+                key.get("sort", "ascending") == "descending",
+                key.get("variable") == "citation-number",
+            )
+            for key in sort.iterfind(f"{_CSL_NS}key")
+        ]
 
     def _punctuation_in_quote(self) -> re.Pattern[str] | None:
         root = self._style.root
         if str(root.get_locale_option("punctuation-in-quote")).lower() != "true":
             return None
-        closing = {str(root.get_single_term(name)) for name in ("close-quote", "close-inner-quote")} - {""}
-        return re.compile(f"([{re.escape(''.join(closing))}])([{_MARK_CHARS}]*)([.,])") if closing else None
+        closing = {
+            str(root.get_single_term(name)) for name in ("close-quote", "close-inner-quote")
+        } - {""}
+        return (
+            re.compile(f"([{re.escape(''.join(closing))}])([{_MARK_CHARS}]*)([.,])")
+            if closing
+            else None
+        )
 
-    def render(self, items: Sequence[CSLItem], with_sort_keys: bool) -> list[tuple[RenderedEntry, list[Any]] | Exception]:
-        """Each item rendered alone (plus its sort keys when asked); an item that fails gives its error."""
+    def render(
+        self, items: Sequence[CSLItem], with_sort_keys: bool
+    ) -> list[tuple[RenderedEntry, list[Any]] | Exception]:
+        """Each item rendered alone, with its sort keys if asked; a failing item gives its error."""
         source = _Source()
         bibliography = citeproc.CitationStylesBibliography(self._style, source, _Marks)
         results: list[tuple[RenderedEntry, list[Any]] | Exception] = []
         for index, item in enumerate(items):
-            key = f"item{index}"  # citeproc-py lower-cases ids: keys differing in case would collide
+            key = (
+                f"item{index}"  # citeproc-py lower-cases ids: keys differing in case would collide
+            )
             try:
                 source.add_item(key, item)
                 cite = _Cite(key, source[key], bibliography)
@@ -538,8 +581,11 @@ def collation_key(text: str) -> str:
     ['Émile', '“SiDA”', 'Tan, M.']
     """
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = (char for char in decomposed if not unicodedata.combining(char)
-            and not unicodedata.category(char).startswith("P"))
+    kept = (
+        char
+        for char in decomposed
+        if not unicodedata.combining(char) and not unicodedata.category(char).startswith("P")
+    )
     return "".join(kept).casefold()
 
 
@@ -554,7 +600,11 @@ def sort_order(keys: Sequence[Sequence[Any]], spec: Sequence[tuple[bool, bool]])
                     continue
                 return 1 if a is None else -1  # missing values last, whatever the direction
             if isinstance(a, str) and isinstance(b, str):
-                a, b = (int(a), int(b)) if a.isdigit() and b.isdigit() else (collation_key(a), collation_key(b))
+                a, b = (
+                    (int(a), int(b))
+                    if a.isdigit() and b.isdigit()
+                    else (collation_key(a), collation_key(b))
+                )
             result = (a > b) - (a < b)
             if result:
                 return -result if descending else result

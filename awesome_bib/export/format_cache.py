@@ -34,7 +34,7 @@ def default_cache_dir() -> Path:
 
 
 def style_digest(path: Path) -> str:
-    """What a rendering depends on besides the item: the style file, citeproc-py and our renderer."""
+    """What a rendering depends on besides the item: the style, citeproc-py and our renderer."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -101,7 +101,9 @@ class FormatCache:
         return entries if isinstance(entries, dict) else {}
 
     def _write(self, data: dict[str, Any]) -> None:
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=self.path.parent, prefix=self.path.name, suffix=".tmp"
+        )
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 json.dump(data, file, ensure_ascii=False, separators=(",", ":"))

@@ -4,10 +4,15 @@
 ...         "author": [{"family": "Jiang", "given": "Albert Q."}], "container-title": "arXiv",
 ...         "issued": {"date-parts": [[2024, 1, 8]]}, "URL": "https://arxiv.org/abs/2401.04088",
 ...         "custom": {"code": ["https://github.com/mistralai/mistral-src"]}}
->>> print(format_references([item], style="ieee", cache=False).output, end="")
-[1] A. Q. Jiang, “Mixtral of Experts,” Jan. 08, 2024, arXiv. [Online]. Available: https://arxiv.org/abs/2401.04088 [Code: https://github.com/mistralai/mistral-src]
->>> print(format_references([item], fmt="markdown", cache=False).output, end="")
-- **Mixtral of Experts**. Albert Q. Jiang. *arXiv*, 2024. [https://arxiv.org/abs/2401.04088](https://arxiv.org/abs/2401.04088) \\[[Code](https://github.com/mistralai/mistral-src)\\]
+>>> print(format_references([item], style="ieee", cache=False).output)
+... # doctest: +NORMALIZE_WHITESPACE
+[1] A. Q. Jiang, “Mixtral of Experts,” Jan. 08, 2024. [Online].
+    Available: https://arxiv.org/abs/2401.04088 [Code: https://github.com/mistralai/mistral-src]
+>>> print(format_references([item], fmt="markdown", cache=False).output)
+... # doctest: +NORMALIZE_WHITESPACE
+- **Mixtral of Experts**. Albert Q. Jiang. *arXiv*, 2024.
+  [https://arxiv.org/abs/2401.04088](https://arxiv.org/abs/2401.04088)
+  \\[[Code](https://github.com/mistralai/mistral-src)\\]
 
 Entries keep the items' order (``sort="list"``) or follow the style's ``<sort>`` (``sort="style"``);
 numeric labels follow the final order.  An entry the style fails on is shown in a plain fallback
@@ -35,12 +40,18 @@ SORTS = ("list", "style")
 
 # Must match csl_engine's marks; repeated here so that a fully cached run never imports citeproc.
 _MARKUP = {
-    "\ue000": ("*", "<i>"), "\ue001": ("*", "</i>"),
-    "\ue002": ("**", "<b>"), "\ue003": ("**", "</b>"),
-    "\ue004": ("<sup>", "<sup>"), "\ue005": ("</sup>", "</sup>"),
-    "\ue006": ("<sub>", "<sub>"), "\ue007": ("</sub>", "</sub>"),
-    "\ue008": ("", '<span style="font-variant:small-caps;">'), "\ue009": ("", "</span>"),
-    "\ue00a": ("", '<span style="text-decoration:underline;">'), "\ue00b": ("", "</span>"),
+    "\ue000": ("*", "<i>"),
+    "\ue001": ("*", "</i>"),
+    "\ue002": ("**", "<b>"),
+    "\ue003": ("**", "</b>"),
+    "\ue004": ("<sup>", "<sup>"),
+    "\ue005": ("</sup>", "</sup>"),
+    "\ue006": ("<sub>", "<sub>"),
+    "\ue007": ("</sub>", "</sub>"),
+    "\ue008": ("", '<span style="font-variant:small-caps;">'),
+    "\ue009": ("", "</span>"),
+    "\ue00a": ("", '<span style="text-decoration:underline;">'),
+    "\ue00b": ("", "</span>"),
 }
 _NUMBER = "\ue010"
 _MARKS = re.compile(f"[{''.join(_MARKUP)}]")
@@ -94,7 +105,8 @@ def format_references(
     if sort not in SORTS:
         raise AwesomeBibError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     path = find_style(style)
-    entries, errors = _entries(items, path, cache_dir if cache else None, cache)
+    directory = (cache_dir or default_cache_dir()) if cache else None
+    entries, errors = _entries(items, path, directory)
     if sort == "style":
         entries = _sorted(entries, path)
     render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry}[fmt]
@@ -108,41 +120,49 @@ def format_references(
 # Rendering, through the cache
 
 
-def _entries(items: Sequence[CSLItem], path: Path, cache_dir: Path | None,
-             cache: bool) -> tuple[list[_Entry], list[EntryError]]:
-    store = FormatCache(cache_dir or default_cache_dir(), style_digest(path)) if cache else None
+def _entries(
+    items: Sequence[CSLItem], path: Path, cache_dir: Path | None
+) -> tuple[list[_Entry], list[EntryError]]:
+    store = FormatCache(cache_dir, style_digest(path)) if cache_dir else None
     digests = [item_digest(item) for item in items]
-    cached = [_valid(store.get(digest)) if store else None for digest in digests]
-    missing = [index for index, entry in enumerate(cached) if entry is None]
+    rendered = [_valid(store.get(digest)) if store else None for digest in digests]
+    missing = [index for index, entry in enumerate(rendered) if entry is None]
     errors: list[EntryError] = []
     if missing:
         from .csl_engine import load_style
 
-        style = load_style(path)
-        results = style.render([items[index] for index in missing], with_sort_keys=True)
-        for index, result in zip(missing, results):
+        results = load_style(path).render([items[i] for i in missing], with_sort_keys=True)
+        for index, result in zip(missing, results, strict=True):
             if isinstance(result, Exception):
                 key = str(items[index].get("id", f"#{index + 1}"))
-                errors.append(EntryError(key, f"style {path.stem!r} failed on entry {key!r} "
-                                              f"({type(result).__name__}: {result}); shown in a plain form"))
+                problem = f"{type(result).__name__}: {result}"
+                message = f"style {path.stem!r} failed on entry {key!r} ({problem}); shown plain"
+                errors.append(EntryError(key, message))
                 continue
-            rendered, sort_values = result
-            cached[index] = {"label": rendered.label, "body": rendered.body, "sort": sort_values}
+            entry, sort_values = result
+            rendered[index] = {"label": entry.label, "body": entry.body, "sort": sort_values}
             if store:
-                store.put(digests[index], cached[index])
+                store.put(digests[index], rendered[index])
         if store:
             store.save()
-    entries = [_Entry(item, entry["label"], entry["body"], entry["sort"]) if entry else None
-               for item, entry in zip(items, cached)]
-    label = next((entry.label for entry in entries if entry and entry.label and _NUMBER in entry.label), None)
-    return [entry or _fallback(item, label) for item, entry in zip(items, entries)], errors
+    numbered = (entry["label"] for entry in rendered if entry and entry["label"])
+    template = next((label for label in numbered if _NUMBER in label), None)
+    entries = [
+        _Entry(item, entry["label"], entry["body"], entry["sort"])
+        if entry
+        else _fallback(item, template)
+        for item, entry in zip(items, rendered, strict=True)
+    ]
+    return entries, errors
 
 
 def _valid(entry: dict[str, Any] | None) -> dict[str, Any] | None:
     """A cache entry as this version writes it, else None (to be rendered again)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("body"), str):
         return None
-    if not isinstance(entry.get("label"), (str, type(None))) or not isinstance(entry.get("sort"), list):
+    if not isinstance(entry.get("label"), (str, type(None))) or not isinstance(
+        entry.get("sort"), list
+    ):
         return None
     return entry
 
@@ -163,8 +183,10 @@ def _sorted(entries: list[_Entry], path: Path) -> list[_Entry]:
     from .csl_engine import sort_order
 
     width = len(spec)
-    keys = [entry.sort if entry.sort is not None and len(entry.sort) == width else [None] * width
-            for entry in entries]
+    keys = [
+        entry.sort if entry.sort is not None and len(entry.sort) == width else [None] * width
+        for entry in entries
+    ]
     return [entries[index] for index in sort_order(keys, spec)]
 
 
@@ -175,7 +197,9 @@ def _sort_spec(path: Path) -> list[tuple[bool, bool]]:
     except (OSError, ElementTree.ParseError) as error:
         raise AwesomeBibError(f"{path}: not a readable CSL style: {error}") from None
     keys = root.findall(f"{_CSL}bibliography/{_CSL}sort/{_CSL}key")
-    return [(key.get("sort") == "descending", key.get("variable") == "citation-number") for key in keys]
+    return [
+        (key.get("sort") == "descending", key.get("variable") == "citation-number") for key in keys
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,15 +207,20 @@ def _sort_spec(path: Path) -> list[tuple[bool, bool]]:
 
 
 def _text_entry(entry: _Entry, number: str, code_links: bool) -> str:
-    parts = [_MARKS.sub("", part.replace(_NUMBER, number)) for part in (entry.label, entry.body) if part]
+    parts = [
+        _MARKS.sub("", part.replace(_NUMBER, number)) for part in (entry.label, entry.body) if part
+    ]
     if code_links:
         parts += [f"[Code: {url}]" for url in _code_urls(entry.item)]
     return " ".join(parts)
 
 
 def _markdown_entry(entry: _Entry, number: str, code_links: bool) -> str:
-    parts = [_with_links(part.replace(_NUMBER, number), entry.item, _markdown_text, _markdown_link)
-             for part in (entry.label, entry.body) if part]
+    parts = [
+        _with_links(part.replace(_NUMBER, number), entry.item, _markdown_text, _markdown_link)
+        for part in (entry.label, entry.body)
+        if part
+    ]
     if code_links:
         parts += [f"\\[{_markdown_link('Code', url)}\\]" for url in _code_urls(entry.item)]
     return "- " + _MARKDOWN_BLOCK_START.sub(_escape_block_start, " ".join(parts), count=1)
@@ -207,8 +236,12 @@ def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
     if code_links:
         body += "".join(f" [{_html_link('Code', url)}]" for url in _code_urls(entry.item))
     if entry.label:
-        label = _with_links(entry.label.replace(_NUMBER, number), entry.item, _html_text, _html_link)
-        body = f'<div class="csl-left-margin">{label}</div><div class="csl-right-inline">{body}</div>'
+        label = _with_links(
+            entry.label.replace(_NUMBER, number), entry.item, _html_text, _html_link
+        )
+        body = (
+            f'<div class="csl-left-margin">{label}</div><div class="csl-right-inline">{body}</div>'
+        )
     anchor = html.escape(f"ref-{entry.item.get('id', '')}", quote=True)
     return f'  <div class="csl-entry" id="{anchor}">{body}</div>'
 
@@ -231,7 +264,9 @@ def _html_link(text: str, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{_html_text(text)}</a>'
 
 
-def _with_links(text: str, item: CSLItem, escape: Callable[[str], str], link: Callable[[str, str], str]) -> str:
+def _with_links(
+    text: str, item: CSLItem, escape: Callable[[str], str], link: Callable[[str, str], str]
+) -> str:
     """``text`` escaped, with the item's URL and DOI made links where the style printed them."""
     pieces, position = [], 0
     for start, end, url in _link_spans(text, item):
@@ -245,7 +280,9 @@ def _link_spans(text: str, item: CSLItem) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     doi = str(item.get("DOI") or "")
     if doi:
-        for match in re.finditer(r"(?:https?://(?:dx\.)?doi\.org/)?" + re.escape(doi), text, re.IGNORECASE):
+        for match in re.finditer(
+            r"(?:https?://(?:dx\.)?doi\.org/)?" + re.escape(doi), text, re.IGNORECASE
+        ):
             spans.append((match.start(), match.end(), f"https://doi.org/{doi}"))
     url = str(item.get("URL") or "")
     if _is_web_url(url):
