@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 from awesome_bib import styles
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.export import csl_engine, format_cache, formatted
+from awesome_bib.export import csl_engine, csl_model, format_cache, formatted, marks
 from awesome_bib.export.formatted import format_references
 
 DATA = Path(__file__).parent / "data" / "formatted"
@@ -373,7 +373,7 @@ def test_project_styles_are_valid_csl_and_the_top_level_folder_is_the_same() -> 
         assert top_level.resolve() == styles.PROJECT_STYLES.resolve()
 
 
-@pytest.mark.parametrize("module", [csl_engine, formatted, format_cache, styles])
+@pytest.mark.parametrize("module", [csl_engine, csl_model, marks, formatted, format_cache, styles])
 def test_documented_examples_hold(module: Any) -> None:
     assert doctest.testmod(module).failed == 0
 

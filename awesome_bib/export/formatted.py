@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
@@ -34,27 +36,11 @@ from ..errors import AwesomeBibError
 from ..model import CSLItem
 from ..styles import DEFAULT_STYLE, find_style
 from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
+from .marks import ANY_MARK, HTML, MARKDOWN, NUMBER_MARK
 
 FORMATS = ("text", "markdown", "html")
 SORTS = ("list", "style")
 
-# Must match csl_engine's marks; repeated here so that a fully cached run never imports citeproc.
-_MARKUP = {
-    "\ue000": ("*", "<i>"),
-    "\ue001": ("*", "</i>"),
-    "\ue002": ("**", "<b>"),
-    "\ue003": ("**", "</b>"),
-    "\ue004": ("<sup>", "<sup>"),
-    "\ue005": ("</sup>", "</sup>"),
-    "\ue006": ("<sub>", "<sub>"),
-    "\ue007": ("</sub>", "</sub>"),
-    "\ue008": ("", '<span style="font-variant:small-caps;">'),
-    "\ue009": ("", "</span>"),
-    "\ue00a": ("", '<span style="text-decoration:underline;">'),
-    "\ue00b": ("", "</span>"),
-}
-_NUMBER = "\ue010"
-_MARKS = re.compile(f"[{''.join(_MARKUP)}]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
 _MARKDOWN_BLOCK_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|[#+-](?=\s|$))")
 _CSL = "{http://purl.org/net/xbiblio/csl}"
@@ -146,7 +132,7 @@ def _entries(
         if store:
             store.save()
     numbered = (entry["label"] for entry in rendered if entry and entry["label"])
-    template = next((label for label in numbered if _NUMBER in label), None)
+    template = next((label for label in numbered if NUMBER_MARK in label), None)
     entries = [
         _Entry(item, entry["label"], entry["body"], entry["sort"])
         if entry
@@ -177,17 +163,52 @@ def _fallback(item: CSLItem, label: str | None) -> _Entry:
 
 
 def _sorted(entries: list[_Entry], path: Path) -> list[_Entry]:
+    """Entries in the style's order; ties and citation-number keys keep list order."""
     spec = _sort_spec(path)
     if not spec:
         return entries
-    from .csl_engine import sort_order
-
-    width = len(spec)
+    blank: list[Any] = [None] * len(spec)
     keys = [
-        entry.sort if entry.sort is not None and len(entry.sort) == width else [None] * width
+        [_sortable(value) for value in entry.sort]
+        if entry.sort is not None and len(entry.sort) == len(spec)
+        else blank
         for entry in entries
     ]
-    return [entries[index] for index in sort_order(keys, spec)]
+
+    def compare(left: int, right: int) -> int:
+        for column, (descending, by_number) in enumerate(spec):
+            a, b = (left, right) if by_number else (keys[left][column], keys[right][column])
+            if a == b:
+                continue
+            if a is None or b is None:
+                return 1 if a is None else -1  # missing values last, whatever the direction
+            return (1 if a > b else -1) * (-1 if descending else 1)
+        return left - right
+
+    return [entries[index] for index in sorted(range(len(entries)), key=cmp_to_key(compare))]
+
+
+def _sortable(value: Any) -> tuple[int, int, str] | None:
+    """Numbers compare as numbers, text as :func:`collation_key` says."""
+    if value is None:
+        return None
+    text = str(value)
+    return (0, int(text), "") if text.isdigit() else (1, 0, collation_key(text))
+
+
+def collation_key(text: str) -> str:
+    """Sorting text as citeproc-js does: case, accents and punctuation (quotes) ignored.
+
+    >>> sorted(["“SiDA”", "Tan, M.", "Émile"], key=collation_key)
+    ['Émile', '“SiDA”', 'Tan, M.']
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = (
+        char
+        for char in decomposed
+        if not unicodedata.combining(char) and not unicodedata.category(char).startswith("P")
+    )
+    return "".join(kept).casefold()
 
 
 def _sort_spec(path: Path) -> list[tuple[bool, bool]]:
@@ -208,7 +229,9 @@ def _sort_spec(path: Path) -> list[tuple[bool, bool]]:
 
 def _text_entry(entry: _Entry, number: str, code_links: bool) -> str:
     parts = [
-        _MARKS.sub("", part.replace(_NUMBER, number)) for part in (entry.label, entry.body) if part
+        ANY_MARK.sub("", part.replace(NUMBER_MARK, number))
+        for part in (entry.label, entry.body)
+        if part
     ]
     if code_links:
         parts += [f"[Code: {url}]" for url in _code_urls(entry.item)]
@@ -217,7 +240,7 @@ def _text_entry(entry: _Entry, number: str, code_links: bool) -> str:
 
 def _markdown_entry(entry: _Entry, number: str, code_links: bool) -> str:
     parts = [
-        _with_links(part.replace(_NUMBER, number), entry.item, _markdown_text, _markdown_link)
+        _with_links(part.replace(NUMBER_MARK, number), entry.item, _markdown_text, _markdown_link)
         for part in (entry.label, entry.body)
         if part
     ]
@@ -232,12 +255,12 @@ def _escape_block_start(match: re.Match[str]) -> str:
 
 
 def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
-    body = _with_links(entry.body.replace(_NUMBER, number), entry.item, _html_text, _html_link)
+    body = _with_links(entry.body.replace(NUMBER_MARK, number), entry.item, _html_text, _html_link)
     if code_links:
         body += "".join(f" [{_html_link('Code', url)}]" for url in _code_urls(entry.item))
     if entry.label:
         label = _with_links(
-            entry.label.replace(_NUMBER, number), entry.item, _html_text, _html_link
+            entry.label.replace(NUMBER_MARK, number), entry.item, _html_text, _html_link
         )
         body = (
             f'<div class="csl-left-margin">{label}</div><div class="csl-right-inline">{body}</div>'
@@ -248,7 +271,7 @@ def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
 
 def _markdown_text(text: str) -> str:
     escaped = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m[1] if m[1] else "\\&", text)
-    return _MARKS.sub(lambda m: _MARKUP[m[0]][0], escaped)
+    return ANY_MARK.sub(lambda m: MARKDOWN.get(m[0], ""), escaped)
 
 
 def _markdown_link(text: str, url: str) -> str:
@@ -257,7 +280,7 @@ def _markdown_link(text: str, url: str) -> str:
 
 
 def _html_text(text: str) -> str:
-    return _MARKS.sub(lambda m: _MARKUP[m[0]][1], html.escape(text, quote=False))
+    return ANY_MARK.sub(lambda m: HTML.get(m[0], ""), html.escape(text, quote=False))
 
 
 def _html_link(text: str, url: str) -> str:
