@@ -326,14 +326,33 @@ def test_cache_key_ignores_custom_but_not_content() -> None:
     assert format_cache.item_digest(item) != format_cache.item_digest(other)
 
 
-def test_importing_and_a_cached_run_never_load_citeproc(tmp_path: Path) -> None:
-    format_references(items(), style="apa", cache_dir=tmp_path)
+def test_sort_keys_are_rendered_when_first_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    format_references(items(), style="apa", cache_dir=tmp_path)  # list order: no sort keys yet
+    calls: list[bool] = []
+    original = csl_engine.ParsedStyle.render
+
+    def recording(self: Any, entries: list[dict[str, Any]], with_sort_keys: bool) -> Any:
+        calls.append(with_sort_keys)
+        return original(self, entries, with_sort_keys)
+
+    monkeypatch.setattr(csl_engine.ParsedStyle, "render", recording)
+    first = format_references(items(), style="apa", sort="style", cache_dir=tmp_path).output
+    again = format_references(items(), style="apa", sort="style", cache_dir=tmp_path).output
+    assert calls == [True]
+    assert first == again == render(items(), style="apa", sort="style").output
+
+
+@pytest.mark.parametrize("sort", formatted.SORTS)
+def test_importing_and_a_cached_run_never_load_citeproc(tmp_path: Path, sort: str) -> None:
+    format_references(items(), style="apa", sort=sort, cache_dir=tmp_path)
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
         "from awesome_bib.export.formatted import format_references\n"
         f"items = json.load(open({str(DATA / 'items.json')!r}, encoding='utf-8'))\n"
-        f"format_references(items, style='apa', cache_dir=Path({str(tmp_path)!r}))\n"
+        f"format_references(items, style='apa', sort={sort!r}, cache_dir=Path({str(tmp_path)!r}))\n"
         "assert 'citeproc' not in sys.modules, 'citeproc imported'\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parent.parent)

@@ -45,10 +45,12 @@ from .marks import ANY_MARK, MARK_CHARS, MARKS, NUMBER_MARK, tidy
 
 @dataclass(frozen=True)
 class RenderedEntry:
-    """One bibliography entry: ``label`` is the left-margin field (``[<NUMBER_MARK>]``) or None."""
+    """One entry: ``label`` is the left-margin field (``[<NUMBER_MARK>]``) or None; ``sort`` holds
+    its values for the style's sort keys (None when not asked for)."""
 
     label: str | None
     body: str
+    sort: list[str | None] | None = None
 
 
 def _marked(kind: str) -> Any:
@@ -230,8 +232,10 @@ class ParsedStyle:
             raise AwesomeBibError(f"{path}: {error}") from None
         style.root.formatter = _Marks
         self._style = style
-        self._alive = list(style.root.iter())  # keeps memoised attributes (see above)
+        self._alive = list(style.root.iter())  # keeps memoised attributes (see csl_model)
         self._layout = style.root.bibliography.layout
+        if self._layout is None:
+            raise AwesomeBibError(f"{path}: the style's bibliography has no layout")
         self._fields = list(self._layout.iterchildren())
         self._aligns_label = bool(self._style.root.bibliography.get("second-field-align")) or (
             bool(self._fields) and self._fields[0].get("display") == "left-margin"
@@ -267,11 +271,11 @@ class ParsedStyle:
 
     def render(
         self, items: Sequence[CSLItem], with_sort_keys: bool
-    ) -> list[tuple[RenderedEntry, list[Any]] | Exception]:
+    ) -> list[RenderedEntry | Exception]:
         """Each item rendered alone, with its sort keys if asked; a failing item gives its error."""
         source = _Source()
         bibliography = citeproc.CitationStylesBibliography(self._style, source, _Marks)
-        results: list[tuple[RenderedEntry, list[Any]] | Exception] = []
+        results: list[RenderedEntry | Exception] = []
         for index, item in enumerate(items):
             key = (
                 f"item{index}"  # citeproc-py lower-cases ids: keys differing in case would collide
@@ -279,14 +283,14 @@ class ParsedStyle:
             try:
                 source.add_item(key, item)
                 cite = _Cite(key, source[key], bibliography)
-                entry = self._render_entry(cite)
-                keys = self._sort_values(cite) if with_sort_keys else []
-                results.append((entry, keys))
+                label, body = self._render_fields(cite)
+                keys = self._sort_values(cite) if with_sort_keys else None
+                results.append(RenderedEntry(label, body, keys))
             except Exception as error:  # citeproc-py raises anything on odd styles (#146, #169)
                 results.append(error)
         return results
 
-    def _render_entry(self, cite: _Cite) -> RenderedEntry:
+    def _render_fields(self, cite: _Cite) -> tuple[str | None, str]:
         layout = self._layout
         layout.repressed = {}
         label: str | None = None
@@ -301,10 +305,10 @@ class ParsedStyle:
             elif text is not None:
                 fields.append(text)
         body = layout.format(layout.wrap(join(fields))) if fields else ""
-        return RenderedEntry(label, self._tidy(str(body)))
+        return label, self._tidy(str(body))
 
-    def _sort_values(self, cite: _Cite) -> list[Any]:
-        values = []
+    def _sort_values(self, cite: _Cite) -> list[str | None]:
+        values: list[str | None] = []
         for key, _, is_number in self._sort_keys:
             value = None if is_number else key.sort_keys([cite], self._layout)[0]
             values.append(None if value is None else ANY_MARK.sub("", str(value)))

@@ -92,7 +92,7 @@ def format_references(
         raise AwesomeBibError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     path = find_style(style)
     directory = (cache_dir or default_cache_dir()) if cache else None
-    entries, errors = _entries(items, path, directory)
+    entries, errors = _entries(items, path, directory, with_sort_keys=sort == "style")
     if sort == "style":
         entries = _sorted(entries, path)
     render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry}[fmt]
@@ -107,17 +107,19 @@ def format_references(
 
 
 def _entries(
-    items: Sequence[CSLItem], path: Path, cache_dir: Path | None
+    items: Sequence[CSLItem], path: Path, cache_dir: Path | None, with_sort_keys: bool
 ) -> tuple[list[_Entry], list[EntryError]]:
     store = FormatCache(cache_dir, style_digest(path)) if cache_dir else None
-    digests = [item_digest(item) for item in items]
-    rendered = [_valid(store.get(digest)) if store else None for digest in digests]
+    digests = [item_digest(item) for item in items] if store else []
+    rendered = (
+        [_usable(store.get(d), with_sort_keys) for d in digests] if store else [None] * len(items)
+    )
     missing = [index for index, entry in enumerate(rendered) if entry is None]
     errors: list[EntryError] = []
     if missing:
         from .csl_engine import load_style
 
-        results = load_style(path).render([items[i] for i in missing], with_sort_keys=True)
+        results = load_style(path).render([items[i] for i in missing], with_sort_keys)
         for index, result in zip(missing, results, strict=True):
             if isinstance(result, Exception):
                 key = str(items[index].get("id", f"#{index + 1}"))
@@ -125,8 +127,7 @@ def _entries(
                 message = f"style {path.stem!r} failed on entry {key!r} ({problem}); shown plain"
                 errors.append(EntryError(key, message))
                 continue
-            entry, sort_values = result
-            rendered[index] = {"label": entry.label, "body": entry.body, "sort": sort_values}
+            rendered[index] = {"label": result.label, "body": result.body, "sort": result.sort}
             if store:
                 store.put(digests[index], rendered[index])
         if store:
@@ -142,15 +143,14 @@ def _entries(
     return entries, errors
 
 
-def _valid(entry: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A cache entry as this version writes it, else None (to be rendered again)."""
+def _usable(entry: Any, with_sort_keys: bool) -> dict[str, Any] | None:
+    """A cache entry as this version writes it (with sort keys if needed), else None."""
     if not isinstance(entry, dict) or not isinstance(entry.get("body"), str):
         return None
-    if not isinstance(entry.get("label"), (str, type(None))) or not isinstance(
-        entry.get("sort"), list
-    ):
+    label, sort = entry.get("label"), entry.get("sort")
+    if not isinstance(label, (str, type(None))) or not isinstance(sort, (list, type(None))):
         return None
-    return entry
+    return None if with_sort_keys and sort is None else entry
 
 
 def _fallback(item: CSLItem, label: str | None) -> _Entry:
@@ -259,11 +259,10 @@ def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
     if code_links:
         body += "".join(f" [{_html_link('Code', url)}]" for url in _code_urls(entry.item))
     if entry.label:
-        label = _with_links(
-            entry.label.replace(NUMBER_MARK, number), entry.item, _html_text, _html_link
-        )
+        label = _html_text(entry.label.replace(NUMBER_MARK, number))
         body = (
-            f'<div class="csl-left-margin">{label}</div><div class="csl-right-inline">{body}</div>'
+            f'<span class="csl-left-margin">{label}</span> '
+            f'<span class="csl-right-inline">{body}</span>'
         )
     anchor = html.escape(f"ref-{entry.item.get('id', '')}", quote=True)
     return f'  <div class="csl-entry" id="{anchor}">{body}</div>'
