@@ -243,18 +243,11 @@ class ParsedStyle:
         self._sort_keys = self._read_sort_keys()
         self._quote_fix = self._punctuation_in_quote()
 
-    def _read_sort_keys(self) -> list[tuple[Any, bool, bool]]:
+    def _read_sort_keys(self) -> list[tuple[Any, bool]]:
+        """The bibliography's sort keys, each with whether it is the citation number."""
         sort = self._style.root.bibliography.find(f"{CSL_NS}sort")
-        if sort is None:
-            return []
-        return [
-            (
-                key,
-                key.get("sort", "ascending") == "descending",
-                key.get("variable") == "citation-number",
-            )
-            for key in sort.iterfind(f"{CSL_NS}key")
-        ]
+        keys = [] if sort is None else sort.iterfind(f"{CSL_NS}key")
+        return [(key, key.get("variable") == "citation-number") for key in keys]
 
     def _punctuation_in_quote(self) -> re.Pattern[str] | None:
         root = self._style.root
@@ -277,9 +270,8 @@ class ParsedStyle:
         bibliography = citeproc.CitationStylesBibliography(self._style, source, _Marks)
         results: list[RenderedEntry | Exception] = []
         for index, item in enumerate(items):
-            key = (
-                f"item{index}"  # citeproc-py lower-cases ids: keys differing in case would collide
-            )
+            # Our own keys: citeproc-py lower-cases ids, so keys differing in case would collide.
+            key = f"item{index}"
             try:
                 source.add_item(key, item)
                 cite = _Cite(key, source[key], bibliography)
@@ -309,7 +301,7 @@ class ParsedStyle:
 
     def _sort_values(self, cite: _Cite) -> list[str | None]:
         values: list[str | None] = []
-        for key, _, is_number in self._sort_keys:
+        for key, is_number in self._sort_keys:
             value = None if is_number else key.sort_keys([cite], self._layout)[0]
             values.append(None if value is None else ANY_MARK.sub("", str(value)))
         return values
