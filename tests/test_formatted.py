@@ -119,6 +119,10 @@ def test_every_advertised_style_renders_every_item(style: str, fmt: str) -> None
     )
     assert entries == len(ITEMS)
     assert "\ue000" not in result.output and "\ue010" not in result.output
+    if fmt == "html":
+        parse_html(result.output)
+    elif fmt == "markdown":
+        assert MarkdownIt("commonmark").render(result.output).count("<li>") == len(ITEMS)
 
 
 def test_ieee_label_is_separated_from_first_author() -> None:
