@@ -1,0 +1,230 @@
+"""citeproc-py's style elements with memoisation and fixes, for styles parsed by :mod:`csl_engine`.
+
+The classes here subclass citeproc-py's element classes without registering them anywhere: only a
+style parsed through :func:`element_lookup` uses them, so other users of citeproc-py in the same
+process are unaffected.  lxml keeps Python attributes of an element only while its proxy lives;
+``ParsedStyle`` holds every proxy of its style.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from citeproc import model as csl
+from citeproc.source import VariableError
+from citeproc.string import MixedString, NoCase, String
+from lxml import etree
+
+CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+
+
+class _Memo:
+    def get_root(self) -> Any:
+        memo = self.__dict__
+        if "_root" not in memo:
+            memo["_root"] = super().get_root()
+        return memo["_root"]
+
+    def get_layout(self) -> Any:
+        memo = self.__dict__
+        if "_layout" not in memo:
+            memo["_layout"] = super().get_layout()
+        return memo["_layout"]
+
+    def xpath_search(self, expression: str) -> Any:
+        found = self.__dict__.setdefault("_xpath", {})
+        if expression not in found:
+            found[expression] = super().xpath_search(expression)
+        return found[expression]
+
+    def get_macro(self, name: str) -> Any:
+        macros = self.get_root().__dict__.setdefault("_macros", {})
+        if name not in macros:
+            macros[name] = super().get_macro(name)
+        return macros[name]
+
+    def get_term(self, *args: Any, **kwargs: Any) -> Any:
+        terms = self.get_root().__dict__.setdefault("_terms", {})
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in terms:
+            terms[key] = super().get_term(*args, **kwargs)
+        return terms[key]
+
+    def get_locale_option(self, name: str) -> Any:
+        options = self.get_root().__dict__.setdefault("_locale_options", {})
+        if name not in options:
+            options[name] = super().get_locale_option(name)
+        return options[name]
+
+
+class _MemoCalls:
+    def calls_variable(self) -> bool:
+        memo = self.__dict__
+        if "_calls_variable" not in memo:
+            memo["_calls_variable"] = super().calls_variable()
+        return bool(memo["_calls_variable"])
+
+
+def _recording(context: Any) -> set[tuple[str, str]] | None:
+    return context.get_layout().__dict__.get("_recording")
+
+
+class _Cased:
+    """text-case on any text, as citeproc-js: citeproc-py's needs its own string types, but
+    formatted text is a plain ``str`` (its AttributeError on ``capitalize_first``/``words`` broke
+    whole styles); title case follows :func:`title_case`."""
+
+    def case(self, text: Any, language: str | None = None) -> Any:
+        text_case = self.get("text-case")
+        if text_case is None or not str(text):
+            return text
+        flat = MixedString(list(_segments(text)))
+        cased = (
+            title_case(flat)
+            if text_case == "title" and language == "en"
+            else super().case(flat, language)
+        )
+        return str(cased) if type(text) is str else cased
+
+
+def _segments(text: Any) -> Iterator[String]:
+    """Text as a flat run of citeproc-py strings (it nests them, and formatting returns ``str``)."""
+    if isinstance(text, MixedString):
+        for part in text:
+            yield from _segments(part)
+    elif str(text):
+        yield text if isinstance(text, String) else String(text)
+
+
+class _Text:
+    def _variable(self, item: Any, context: Any) -> Any:
+        text = super()._variable(item, context)
+        record = _recording(context)
+        if record is not None and text:
+            record.add((self.tag, self.get("variable")))
+        return text
+
+
+class _Names:
+    def process(
+        self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
+    ) -> Any:
+        context = self if context is None else context
+        roles = self.get("variable", "").split()
+        hidden = context.get_layout().repressed.get(self.tag, ())
+        if roles and all(role in hidden for role in roles):
+            raise VariableError
+        text = super().process(item, names_context, context, **kwargs)
+        record = _recording(context)
+        if record is not None and text:
+            record.update(
+                (self.tag, role) for role in roles if role.replace("-", "_") in item.reference
+            )
+        return text
+
+
+class _Name:
+    def initialize(self, given: str, mark: str, context: Any) -> str:
+        """``initialize="false"`` (CSL 1.0.1): keep given names, only punctuate initials."""
+        if self.get("initialize", "true") != "false":
+            return str(super().initialize(given, mark, context))
+        return " ".join(
+            part[0] + mark.rstrip() if len(part.rstrip(".")) == 1 and part[0].isupper() else part
+            for part in given.split()
+        )
+
+
+class _Substitute:
+    """Suppresses every variable the chosen substitute rendered, macros included (CSL 1.0.2)."""
+
+    def render(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        layout = (self if context is None else context).get_layout()
+        for child in self.getchildren():
+            record: set[tuple[str, str]] = set()
+            layout.__dict__["_recording"] = record
+            try:
+                if isinstance(child, csl.Names) and child.name is None:
+                    text = child.render(
+                        item, names_context=self.getparent(), context=context, **kwargs
+                    )
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except VariableError:
+                continue
+            finally:
+                layout.__dict__["_recording"] = None
+            if text:
+                for tag, variable in record:
+                    layout.repressed.setdefault(tag, []).append(variable)
+                return text
+        return None
+
+
+_FIXES: dict[str, tuple[type, ...]] = {
+    "text": (_Text,),
+    "names": (_Names,),
+    "name": (_Name,),
+    "substitute": (_Substitute,),
+}
+
+
+@lru_cache(maxsize=1)
+def element_lookup() -> etree.ElementNamespaceClassLookup:
+    """lxml's class lookup for CSL elements: citeproc-py's classes with the mixins above."""
+    lookup = etree.ElementNamespaceClassLookup()
+    namespace = lookup.get_namespace(CSL_NS[1:-1])
+    namespace[None] = csl.CitationStylesElement
+    for cls in csl.CitationStylesElement.__subclasses__():
+        tag = cls.__name__.replace("_", "-").lower()
+        bases: tuple[type, ...] = _FIXES.get(tag, ())
+        if tag != "locale":  # a locale's own get_term and options differ from the style's
+            bases += (_Memo,)
+        if hasattr(cls, "calls_variable"):
+            bases += (_MemoCalls,)
+        if issubclass(cls, csl.TextCased):
+            bases += (_Cased,)
+        namespace[tag] = type(cls.__name__, (*bases, cls), {})
+    return lookup
+
+
+class Capitalised(NoCase):
+    """A word that holds a capital: kept as written, except title case may capitalise its parts."""
+
+
+_STOP_WORDS = frozenset(csl.TextCased._stop_words)
+
+
+def title_case(text: Any) -> str:
+    """CSL title case as citeproc-js does it: lower-case words and hyphenated parts are capitalised,
+    except stop words inside a sentence; words holding a capital and ``nocase`` spans are kept.
+
+    >>> from citeproc.string import MixedString, String
+    >>> title_case(MixedString([NoCase("Pre-gated"), String(" mixture-of-experts")]))
+    'Pre-gated Mixture-of-Experts'
+    >>> title_case(MixedString([Capitalised("Pre-gated"), String(" top-k routing")]))
+    'Pre-Gated Top-K Routing'
+    """
+    words, sentence_start = [], True
+    for word in text.words() if hasattr(text, "words") else str(text).split():
+        if type(word) is NoCase:
+            words.append(str(word))
+        else:
+            parts = str(word).split("-")
+            words.append(
+                "-".join(
+                    _capitalise(part)
+                    if part.islower()
+                    and (part not in _STOP_WORDS or (index == 0 and sentence_start))
+                    else part
+                    for index, part in enumerate(parts)
+                )
+            )
+        sentence_start = str(word)[-1:] in ":.?!"
+    return " ".join(words)
+
+
+def _capitalise(word: str) -> str:
+    return re.sub(r"\w", lambda letter: letter[0].upper(), word, count=1)

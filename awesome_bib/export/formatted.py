@@ -1,0 +1,326 @@
+"""Formatted references: CSL items -> plain text, Markdown or HTML, in any CSL style.
+
+>>> item = {"id": "jiang2024mixtral", "type": "article", "title": "Mixtral of Experts",
+...         "author": [{"family": "Jiang", "given": "Albert Q."}], "container-title": "arXiv",
+...         "issued": {"date-parts": [[2024, 1, 8]]}, "URL": "https://arxiv.org/abs/2401.04088",
+...         "custom": {"code": ["https://github.com/mistralai/mistral-src"]}}
+>>> print(format_references([item], style="ieee", cache=False).output)
+... # doctest: +NORMALIZE_WHITESPACE
+[1] A. Q. Jiang, “Mixtral of Experts,” Jan. 08, 2024. [Online].
+    Available: https://arxiv.org/abs/2401.04088 [Code: https://github.com/mistralai/mistral-src]
+>>> print(format_references([item], fmt="markdown", cache=False).output)
+... # doctest: +NORMALIZE_WHITESPACE
+- **Mixtral of Experts**. Albert Q. Jiang. *arXiv*, 2024.
+  [https://arxiv.org/abs/2401.04088](https://arxiv.org/abs/2401.04088)
+  \\[[Code](https://github.com/mistralai/mistral-src)\\]
+
+Entries keep the items' order (``sort="list"``) or follow the style's ``<sort>`` (``sort="style"``);
+numeric labels follow the final order.  An entry the style fails on is shown in a plain fallback
+form and reported in :attr:`References.errors`; the others are unaffected.  Renderings are cached
+(see :mod:`format_cache`), so only new or changed items meet citeproc-py.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cmp_to_key
+from pathlib import Path
+from typing import Any
+
+from ..errors import AwesomeBibError
+from ..model import CSLItem
+from ..styles import DEFAULT_STYLE, find_style
+from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
+from .marks import ANY_MARK, HTML, MARKDOWN, NUMBER_MARK
+
+FORMATS = ("text", "markdown", "html")
+SORTS = ("list", "style")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
+_MARKDOWN_BLOCK_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|[#+-](?=\s|$))")
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+
+
+@dataclass(frozen=True)
+class EntryError:
+    """An entry the style could not render: its citation key and what went wrong."""
+
+    key: str
+    message: str
+
+
+@dataclass(frozen=True)
+class References:
+    """The formatted references (``output``, ending with a newline) and the entries that failed."""
+
+    output: str
+    errors: tuple[EntryError, ...] = ()
+
+
+@dataclass
+class _Entry:
+    item: CSLItem
+    label: str | None
+    body: str
+    sort: list[Any] | None
+
+
+def format_references(
+    items: Sequence[CSLItem],
+    style: str = DEFAULT_STYLE,
+    fmt: str = "text",
+    sort: str = "list",
+    cache_dir: Path | None = None,
+    cache: bool = True,
+    code_links: bool = True,
+) -> References:
+    """Format CSL items as a reference list.
+
+    ``style`` is a style name (see :func:`awesome_bib.styles.available_styles`) or a ``.csl`` path;
+    ``fmt`` one of :data:`FORMATS`; ``sort`` one of :data:`SORTS`.  ``cache_dir`` defaults to the
+    user cache directory; ``cache=False`` renders everything afresh and stores nothing.  With
+    ``code_links``, each item's ``custom.code`` links follow its entry.
+    """
+    if fmt not in FORMATS:
+        raise AwesomeBibError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if sort not in SORTS:
+        raise AwesomeBibError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    path = find_style(style)
+    directory = (cache_dir or default_cache_dir()) if cache else None
+    entries, errors = _entries(items, path, directory, with_sort_keys=sort == "style")
+    if sort == "style":
+        entries = _sorted(entries, path)
+    render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry}[fmt]
+    lines = [render(entry, str(number), code_links) for number, entry in enumerate(entries, 1)]
+    if fmt == "html":
+        lines = ['<div class="csl-bib-body">', *lines, "</div>"]
+    return References("".join(line + "\n" for line in lines), tuple(errors))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering, through the cache
+
+
+def _entries(
+    items: Sequence[CSLItem], path: Path, cache_dir: Path | None, with_sort_keys: bool
+) -> tuple[list[_Entry], list[EntryError]]:
+    store = FormatCache(cache_dir, style_digest(path)) if cache_dir else None
+    digests = [item_digest(item) for item in items] if store else []
+    rendered = (
+        [_usable(store.get(d), with_sort_keys) for d in digests] if store else [None] * len(items)
+    )
+    missing = [index for index, entry in enumerate(rendered) if entry is None]
+    errors: list[EntryError] = []
+    if missing:
+        from .csl_engine import load_style
+
+        results = load_style(path).render([items[i] for i in missing], with_sort_keys)
+        for index, result in zip(missing, results, strict=True):
+            if isinstance(result, Exception):
+                key = str(items[index].get("id", f"#{index + 1}"))
+                problem = f"{type(result).__name__}: {result}"
+                message = f"style {path.stem!r} failed on entry {key!r} ({problem}); shown plain"
+                errors.append(EntryError(key, message))
+                continue
+            rendered[index] = {"label": result.label, "body": result.body, "sort": result.sort}
+            if store:
+                store.put(digests[index], rendered[index])
+        if store:
+            store.save()
+    numbered = (entry["label"] for entry in rendered if entry and entry["label"])
+    template = next((label for label in numbered if NUMBER_MARK in label), None)
+    entries = [
+        _Entry(item, entry["label"], entry["body"], entry["sort"])
+        if entry
+        else _fallback(item, template)
+        for item, entry in zip(items, rendered, strict=True)
+    ]
+    return entries, errors
+
+
+def _usable(entry: Any, with_sort_keys: bool) -> dict[str, Any] | None:
+    """A cache entry as this version writes it (with sort keys if needed), else None."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("body"), str):
+        return None
+    label, sort = entry.get("label"), entry.get("sort")
+    if not isinstance(label, (str, type(None))) or not isinstance(sort, (list, type(None))):
+        return None
+    return None if with_sort_keys and sort is None else entry
+
+
+def _fallback(item: CSLItem, label: str | None) -> _Entry:
+    """Title, year and link: what a list needs when the style cannot render an entry."""
+    year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
+    parts = [str(item.get("title") or item.get("id") or "untitled"), str(year) if year else None]
+    link = item.get("URL") or (f"https://doi.org/{item['DOI']}" if item.get("DOI") else None)
+    body = ". ".join(part for part in parts if part) + "."
+    return _Entry(item, label, f"{body} {link}" if link else body, None)
+
+
+def _sorted(entries: list[_Entry], path: Path) -> list[_Entry]:
+    """Entries in the style's order; ties and citation-number keys keep list order."""
+    spec = _sort_spec(path)
+    if not spec:
+        return entries
+    blank: list[Any] = [None] * len(spec)
+    keys = [
+        [_sortable(value) for value in entry.sort]
+        if entry.sort is not None and len(entry.sort) == len(spec)
+        else blank
+        for entry in entries
+    ]
+
+    def compare(left: int, right: int) -> int:
+        for column, (descending, by_number) in enumerate(spec):
+            a, b = (left, right) if by_number else (keys[left][column], keys[right][column])
+            if a == b:
+                continue
+            if a is None or b is None:
+                return 1 if a is None else -1  # missing values last, whatever the direction
+            return (1 if a > b else -1) * (-1 if descending else 1)
+        return left - right
+
+    return [entries[index] for index in sorted(range(len(entries)), key=cmp_to_key(compare))]
+
+
+def _sortable(value: Any) -> tuple[int, int, str] | None:
+    """Numbers compare as numbers, text as :func:`collation_key` says."""
+    if value is None:
+        return None
+    text = str(value)
+    return (0, int(text), "") if text.isdigit() else (1, 0, collation_key(text))
+
+
+def collation_key(text: str) -> str:
+    """Sorting text as citeproc-js does: case, accents and punctuation (quotes) ignored.
+
+    >>> sorted(["“SiDA”", "Tan, M.", "Émile"], key=collation_key)
+    ['Émile', '“SiDA”', 'Tan, M.']
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = (
+        char
+        for char in decomposed
+        if not unicodedata.combining(char) and not unicodedata.category(char).startswith("P")
+    )
+    return "".join(kept).casefold()
+
+
+def _sort_spec(path: Path) -> list[tuple[bool, bool]]:
+    """(descending, by citation number) for each key of the style's bibliography sort."""
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError) as error:
+        raise AwesomeBibError(f"{path}: not a readable CSL style: {error}") from None
+    keys = root.findall(f"{_CSL}bibliography/{_CSL}sort/{_CSL}key")
+    return [
+        (key.get("sort") == "descending", key.get("variable") == "citation-number") for key in keys
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Output formats
+
+
+def _text_entry(entry: _Entry, number: str, code_links: bool) -> str:
+    parts = [
+        ANY_MARK.sub("", part.replace(NUMBER_MARK, number))
+        for part in (entry.label, entry.body)
+        if part
+    ]
+    if code_links:
+        parts += [f"[Code: {url}]" for url in _code_urls(entry.item)]
+    return " ".join(parts)
+
+
+def _markdown_entry(entry: _Entry, number: str, code_links: bool) -> str:
+    parts = [
+        _with_links(part.replace(NUMBER_MARK, number), entry.item, _markdown_text, _markdown_link)
+        for part in (entry.label, entry.body)
+        if part
+    ]
+    if code_links:
+        parts += [f"\\[{_markdown_link('Code', url)}\\]" for url in _code_urls(entry.item)]
+    return "- " + _MARKDOWN_BLOCK_START.sub(_escape_block_start, " ".join(parts), count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    """``2024. Title`` or ``- x`` opening a list item would start a nested list: escape it."""
+    return match[0] + "\\" if match[0][0].isdigit() else "\\" + match[0]
+
+
+def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
+    body = _with_links(entry.body.replace(NUMBER_MARK, number), entry.item, _html_text, _html_link)
+    if code_links:
+        body += "".join(f" [{_html_link('Code', url)}]" for url in _code_urls(entry.item))
+    if entry.label:
+        label = _html_text(entry.label.replace(NUMBER_MARK, number))
+        body = (
+            f'<span class="csl-left-margin">{label}</span> '
+            f'<span class="csl-right-inline">{body}</span>'
+        )
+    anchor = html.escape(f"ref-{entry.item.get('id', '')}", quote=True)
+    return f'  <div class="csl-entry" id="{anchor}">{body}</div>'
+
+
+def _markdown_text(text: str) -> str:
+    escaped = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m[1] if m[1] else "\\&", text)
+    return ANY_MARK.sub(lambda m: MARKDOWN.get(m[0], ""), escaped)
+
+
+def _markdown_link(text: str, url: str) -> str:
+    destination = "".join(f"%{ord(char):02X}" if char in " <>()\\" else char for char in url)
+    return f"[{_markdown_text(text)}]({destination})"
+
+
+def _html_text(text: str) -> str:
+    return ANY_MARK.sub(lambda m: HTML.get(m[0], ""), html.escape(text, quote=False))
+
+
+def _html_link(text: str, url: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{_html_text(text)}</a>'
+
+
+def _with_links(
+    text: str, item: CSLItem, escape: Callable[[str], str], link: Callable[[str, str], str]
+) -> str:
+    """``text`` escaped, with the item's URL and DOI made links where the style printed them."""
+    pieces, position = [], 0
+    for start, end, url in _link_spans(text, item):
+        pieces += [escape(text[position:start]), link(text[start:end], url)]
+        position = end
+    pieces.append(escape(text[position:]))
+    return "".join(pieces)
+
+
+def _link_spans(text: str, item: CSLItem) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    doi = str(item.get("DOI") or "")
+    if doi:
+        for match in re.finditer(
+            r"(?:https?://(?:dx\.)?doi\.org/)?" + re.escape(doi), text, re.IGNORECASE
+        ):
+            spans.append((match.start(), match.end(), f"https://doi.org/{doi}"))
+    url = str(item.get("URL") or "")
+    if _is_web_url(url):
+        spans += [(match.start(), match.end(), url) for match in re.finditer(re.escape(url), text)]
+    chosen: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if not chosen or span[0] >= chosen[-1][1]:
+            chosen.append(span)
+    return chosen
+
+
+def _code_urls(item: CSLItem) -> list[str]:
+    code = (item.get("custom") or {}).get("code") or []
+    return [url for url in code if isinstance(url, str) and _is_web_url(url)]
+
+
+def _is_web_url(url: str) -> bool:
+    """Only web links become clickable: a ``javascript:`` URL in a record stays text."""
+    return url.lower().startswith(("https://", "http://"))

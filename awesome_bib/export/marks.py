@@ -1,0 +1,94 @@
+"""Marked text: what the CSL engine writes and the output formats read.
+
+Formatting is a pair of private-use characters around the text it applies to, and the citation
+number is one more (it is known only once the entries are in their final order).  Nothing here
+imports citeproc, so a run served wholly from the cache never loads it.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKS = {
+    "italic": ("\ue000", "\ue001"),
+    "bold": ("\ue002", "\ue003"),
+    "superscript": ("\ue004", "\ue005"),
+    "subscript": ("\ue006", "\ue007"),
+    "small-caps": ("\ue008", "\ue009"),
+    "underline": ("\ue00a", "\ue00b"),
+}
+NUMBER_MARK = "\ue010"
+MARK_CHARS = "".join(mark for pair in MARKS.values() for mark in pair) + NUMBER_MARK
+ANY_MARK = re.compile(f"[{MARK_CHARS}]")
+
+# How each format writes a mark: (Markdown, HTML).
+_MARKUP = {
+    "italic": (("*", "*"), ("<i>", "</i>")),
+    "bold": (("**", "**"), ("<b>", "</b>")),
+    "superscript": (("<sup>", "</sup>"), ("<sup>", "</sup>")),
+    "subscript": (("<sub>", "</sub>"), ("<sub>", "</sub>")),
+    "small-caps": (("", ""), ('<span style="font-variant:small-caps;">', "</span>")),
+    "underline": (("", ""), ('<span style="text-decoration:underline;">', "</span>")),
+}
+MARKDOWN = {
+    mark: _MARKUP[kind][0][side] for kind, pair in MARKS.items() for side, mark in enumerate(pair)
+}
+HTML = {
+    mark: _MARKUP[kind][1][side] for kind, pair in MARKS.items() for side, mark in enumerate(pair)
+}
+
+
+_OPENING = "".join(opening for opening, _ in MARKS.values())
+_CLOSING = "".join(closing for _, closing in MARKS.values())
+_SPACE_AFTER_OPENING = re.compile(f"([{_OPENING}]+)(\\s+)")
+_SPACE_BEFORE_CLOSING = re.compile(f"(\\s+)([{_CLOSING}]+)")
+_EMPTY_PAIR = re.compile("|".join(opening + closing for opening, closing in MARKS.values()))
+_STOP_AFTER_MARK = re.compile(f"(?<=[!?])([{MARK_CHARS}]*)\\.(?=[\\s”’{MARK_CHARS}]|$)")
+_STOP_REPEATED = re.compile(f"\\.(?=[{MARK_CHARS} ]+\\.(?:\\s|$))([{MARK_CHARS}]*) *\\.")
+_COMMA_REPEATED = re.compile(r",( *),")
+
+
+def tidy(text: str) -> str:
+    """One line, marks hugging their text, and punctuation met twice across fields said once.
+
+    >>> tidy("In MLSys, 2024. . Retrieved from x")
+    'In MLSys, 2024. Retrieved from x'
+    >>> tidy("Is it all you need?. 2024.")
+    'Is it all you need? 2024.'
+    >>> tidy("“Is it all you need?.” 2024.")
+    '“Is it all you need?” 2024.'
+    >>> tidy("Wait... what,  ,  then")
+    'Wait... what, then'
+    """
+    text = " ".join(text.split())
+    text = _SPACE_AFTER_OPENING.sub(r"\2\1", _SPACE_BEFORE_CLOSING.sub(r"\2\1", text))
+    text = _EMPTY_PAIR.sub("", _without_nested_marks(text))
+    text = _STOP_AFTER_MARK.sub(r"\1", text)
+    text = _STOP_REPEATED.sub(r".\1", text)
+    return " ".join(_COMMA_REPEATED.sub(",", text).split())
+
+
+_KIND_OF_MARK = {mark: kind for kind, pair in MARKS.items() for mark in pair}
+
+
+def _without_nested_marks(text: str) -> str:
+    """Bold inside bold says nothing and breaks Markdown: keep the outer pair only."""
+    if not ANY_MARK.search(text):
+        return text
+    depth = dict.fromkeys(MARKS, 0)
+    kept = []
+    for char in text:
+        kind = _KIND_OF_MARK.get(char)
+        if kind is None:
+            kept.append(char)
+            continue
+        if char == MARKS[kind][0]:
+            depth[kind] += 1
+            if depth[kind] == 1:
+                kept.append(char)
+        elif depth[kind]:  # a closing mark with no opening one is dropped
+            if depth[kind] == 1:
+                kept.append(char)
+            depth[kind] -= 1
+    kept += [MARKS[kind][1] for kind, open_count in depth.items() if open_count]
+    return "".join(kept)
