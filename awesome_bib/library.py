@@ -14,7 +14,7 @@ import difflib
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,10 @@ from .errors import AwesomeBibError
 from .keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
 from .listfile import AwesomeList, read_list
 from .model import Record, Section
-from .records import build_records
+from .overrides import Overrides, apply_all, load_overrides, overrides_path_for, stale_overrides
+from .records import LISTING_CUSTOM, build_records
 
 EMBEDDED_NAME = "awesome-moe-inference.md"
-# Provenance sources that mean "the list said so": re-read from the list on every open.
-LIST_SOURCES = frozenset({"list", "arxiv-id", "venue-table"})
-# custom fields that only the list can give.
-LIST_CUSTOM = ("sections", "section-paths", "code", "venue-tag", "ids", "arxiv")
 
 
 def embedded_list_path() -> Path:
@@ -71,6 +68,8 @@ class Library:
     lockfile_path: Path
     config: dict[str, Any]
     embedded: bool
+    overrides: Overrides = field(default_factory=dict)
+    read_from: Path | None = None  # the lockfile read (the shipped one, for the embedded list)
 
     @property
     def sections(self) -> list[Section]:
@@ -160,12 +159,14 @@ class Library:
     def save(self) -> None:
         """Write the lockfile atomically, holding its guard against a concurrent run."""
         with lockfile.exclusive(self.lockfile_path):
-            try:
-                lockfile.write_atomic(self.lockfile_path, self.lockfile_text())
-            except OSError as error:
-                raise AwesomeBibError(
-                    f"{self.lockfile_path}: cannot write lockfile: {error.strerror or error}"
-                ) from None
+            self.write()
+
+    def write(self) -> None:
+        """Write the lockfile atomically; the caller holds its guard (see :func:`lockfile.exclusive`)."""
+        try:
+            lockfile.write_atomic(self.lockfile_path, self.lockfile_text())
+        except OSError as error:
+            raise AwesomeBibError(f"{self.lockfile_path}: cannot write lockfile: {error.strerror or error}") from None
 
     @property
     def key_format(self) -> str:
@@ -229,7 +230,12 @@ def _open(list_path: Path | None, update_lockfile: bool) -> Library:
                        key_format)
     for record in records:
         record.csl["id"] = keys[record.id]
-    library = Library(awesome, records, write_path, config, embedded)
+    overrides = load_overrides(overrides_location(path, embedded), records)
+    fresh = {r.id: r for r in listed}
+    records = [_restart(fresh[r.id], r.key) if stale_overrides(r, overrides.get(r.id, {})) else r
+               for r in records]
+    apply_all(records, overrides)
+    library = Library(awesome, records, write_path, config, embedded, overrides, read_path if locked else None)
     # The shipped lockfile of the embedded list is read-only data; only a local resolve (which
     # calls save) starts a user copy of it.
     writable = read_path == write_path
@@ -240,30 +246,33 @@ def _open(list_path: Path | None, update_lockfile: bool) -> Library:
 
 
 def merge_listed(listed: Record, locked: Record) -> Record:
-    """A locked record brought up to date with the list: resolved fields kept, list fields re-read.
+    """A locked record brought up to date with the list.
 
-    Both records are fresh (built from the list, loaded from JSON), so values are moved, not copied.
+    When the list still says what it said when the record was resolved (same ``list_hash``), the
+    resolved record stands and only where the paper is listed (sections, code links) follows the
+    list.  When the entry changed, the record starts again from the list, keeping its key, and the
+    next ``resolve`` looks it up anew.  Both records are fresh, so values are moved, not copied.
     """
-    if locked.status == "listed":
-        return Record(listed.id, {**listed.csl, "id": locked.key}, "listed", listed.provenance,
-                      list(locked.notes), listed.list_notes)
-    csl = dict(locked.csl)
-    provenance = dict(locked.provenance)
-    for name in [n for n, p in provenance.items() if p.get("source") in LIST_SOURCES]:
-        if name not in listed.csl:
-            csl.pop(name, None)
-            provenance.pop(name)
-    for name, value in listed.csl.items():
-        if name == "custom":
-            continue
-        if name not in provenance or provenance[name].get("source") in LIST_SOURCES:
-            csl[name] = value
-            provenance[name] = listed.provenance.get(name, {"source": "list"})
-    custom = dict(csl.get("custom", {}))
-    for name in LIST_CUSTOM:
+    if locked.status == "listed" or locked.list_hash != listed.list_hash:
+        return _restart(listed, locked.key)
+    custom = dict(locked.csl.get("custom", {}))
+    for name in LISTING_CUSTOM:
         custom.pop(name, None)
         if name in listed.csl["custom"]:
             custom[name] = listed.csl["custom"][name]
-    custom.setdefault("venue-kind", listed.csl["custom"]["venue-kind"])
-    csl["custom"] = dict(sorted(custom.items()))
-    return Record(listed.id, csl, locked.status, provenance, list(locked.notes), listed.list_notes)
+    csl = {**locked.csl, "custom": dict(sorted(custom.items()))}
+    return Record(listed.id, csl, locked.status, locked.provenance, locked.notes,
+                  listed.list_notes, listed.list_hash)
+
+
+def _restart(listed: Record, key: str) -> Record:
+    """The list's record for a paper, under the key it already has: resolve will look it up anew."""
+    return Record(listed.id, {**listed.csl, "id": key}, "listed", listed.provenance,
+                  list_notes=listed.list_notes, list_hash=listed.list_hash)
+
+
+def overrides_location(list_path: Path, embedded: bool) -> Path:
+    """Beside the list; for the embedded list, in the user's data folder beside its lockfile."""
+    if embedded:
+        return user_lockfile_path().with_name(overrides_path_for(list_path).name)
+    return overrides_path_for(list_path)

@@ -324,7 +324,7 @@ def _label(text: str) -> str:
 
 
 def _is_generic(text: str) -> bool:
-    return _label(text) in _GENERIC_LABELS or not _label(text)
+    return _label(text) in _GENERIC_LABELS or not text.strip()
 
 
 def _leading_tag(text: str) -> str | None:

@@ -42,6 +42,8 @@ def _record_to_json(record: Record) -> dict[str, Any]:
         data["provenance"] = record.provenance
     if record.notes:
         data["notes"] = record.notes
+    if record.list_hash:
+        data["list-hash"] = record.list_hash
     return data
 
 
@@ -53,6 +55,7 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
         status=data.get("status", "listed"),
         provenance=data.get("provenance", {}),
         notes=list(data.get("notes", [])),
+        list_hash=data.get("list-hash", ""),
     )
 
 

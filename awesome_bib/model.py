@@ -13,6 +13,7 @@ whose ``id`` is the citation key.  What CSL-JSON has no field for lives in ``csl
 ``custom.ids``              every identifier found in the list's links (``{"acl": ..., "openreview": ...}``)
 ``custom.venue-tag``        the list's venue tag as written, e.g. ``"Arxiv'24"``
 ``custom.venue-kind``       ``conference | journal | preprint | blog | report | workshop | web | software``
+``custom.dblp``             the DBLP key of the record's published version, when resolved
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ class Record:
     """One paper: the CSL item exporters read, plus where each field came from.
 
     ``notes`` are the resolver's (kept in the lockfile); ``list_notes`` are what the list's own lines
-    disagree on (recomputed from the list on every read, never stored).
+    disagree on (recomputed from the list on every read, never stored); ``list_hash`` fingerprints
+    what the list said when the record was made, so a changed entry is resolved again.
     """
 
     id: str
@@ -108,6 +110,7 @@ class Record:
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     list_notes: list[str] = field(default_factory=list)
+    list_hash: str = ""
 
     @property
     def key(self) -> str:

@@ -8,6 +8,8 @@ tag; an arXiv id fixes a preprint's year and month; disagreements are kept as no
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -17,6 +19,11 @@ from .model import CSLItem, Entry, Record, Section
 from .venues import Venue, VenueTag, parse_tag, venue_from_ids
 
 LIST = {"source": "list"}
+# Provenance sources that mean "the list said so".
+LIST_SOURCES = frozenset({"list", "arxiv-id", "venue-table"})
+# Where a paper is listed, as opposed to what the list says about it: these may change without the
+# paper's record having to be resolved again.
+LISTING_CUSTOM = ("sections", "section-paths", "code")
 ARXIV_ID = {"source": "arxiv-id"}
 
 
@@ -112,7 +119,15 @@ def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) 
     if code:
         custom["code"] = code
     item["custom"] = custom
-    return Record(id=identity, csl=item, status="listed", provenance=provenance, list_notes=notes)
+    return Record(id=identity, csl=item, status="listed", provenance=provenance, list_notes=notes,
+                  list_hash=list_hash(item))
+
+
+def list_hash(item: CSLItem) -> str:
+    """A fingerprint of what the list says about a paper, to tell when its entry changed."""
+    said = {**item, "custom": {k: v for k, v in item["custom"].items() if k not in LISTING_CUSTOM}}
+    said.pop("id", None)
+    return hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _best_tag(tags: list[tuple[Entry, VenueTag | None]]) -> tuple[Entry, VenueTag | None]:

@@ -40,24 +40,45 @@ def test_reading_again_changes_nothing(seed_copy: Path) -> None:
     assert path.stat().st_mtime_ns == stamp  # not even rewritten
 
 
-def test_resolved_fields_survive_and_list_fields_follow_the_list(seed_copy: Path) -> None:
-    run("export", "--list", seed_copy)
-    path = seed_copy.parent / "README.lock.json"
-    document = json.loads(path.read_text("utf-8"))
-    record = document["records"]["arxiv:2310.16795"]
+def _resolve_by_hand(lockfile_path: Path, record_id: str) -> None:
+    """What `resolve` would leave: service fields with their provenance (a test fixture, not real data)."""
+    document = json.loads(lockfile_path.read_text("utf-8"))
+    record = document["records"][record_id]
     record["status"] = "resolved"
-    record["csl"]["title"] = "QMoE: Practical Sub-1-Bit Compression of Trillion-Parameter Models"
     record["csl"]["author"] = [{"family": "Frantar", "given": "Elias"}]
-    record["provenance"]["author"] = {"source": "arxiv", "id": "2310.16795v1"}
-    record["provenance"]["title"] = {"source": "arxiv", "id": "2310.16795v1"}
-    path.write_text(json.dumps(document), "utf-8")
+    record["provenance"]["author"] = {"source": "fixture", "id": "2310.16795v1"}
+    lockfile_path.write_text(json.dumps(document), "utf-8")
+
+
+def _qmoe(seed_copy: Path) -> dict:
+    items = json.loads(run("export", "--list", seed_copy, "-f", "csljson").stdout)
+    return next(item for item in items if item["id"] == "qmoe2023practical")
+
+
+def test_resolved_records_stand_while_only_their_listing_changes(seed_copy: Path) -> None:
+    run("export", "--list", seed_copy)
+    _resolve_by_hand(seed_copy.parent / "README.lock.json", "arxiv:2310.16795")
+    text = seed_copy.read_text("utf-8")
+    moved = text.replace("#### Knowledge Distillation\n", "#### Knowledge Distillation\n\n"
+                         "[Arxiv'24] [QMoE: Practical Sub-1-Bit Compression of Trillion-Parameter Models]"
+                         "(https://arxiv.org/abs/2310.16795) [[Code](https://github.com/x/qmoe)]\n")
+    seed_copy.write_text(moved, "utf-8")
+    qmoe = _qmoe(seed_copy)
+    assert qmoe["author"] == [{"family": "Frantar", "given": "Elias"}]
+    assert qmoe["custom"]["sections"] == ["quantization", "knowledge-distillation"]
+    assert qmoe["custom"]["code"] == ["http://github.com/IST-DASLab/qmoe", "https://github.com/x/qmoe"]
+
+
+def test_a_changed_entry_starts_again_from_the_list_and_keeps_its_key(seed_copy: Path) -> None:
+    run("export", "--list", seed_copy)
+    lockfile_path = seed_copy.parent / "README.lock.json"
+    _resolve_by_hand(lockfile_path, "arxiv:2310.16795")
     text = seed_copy.read_text("utf-8").replace("[Arxiv'24] [QMoE: Practical", "[MLSys'24] [QMoE: Practical")
     seed_copy.write_text(text, "utf-8")
-    items = json.loads(run("export", "--list", seed_copy, "-f", "csljson", "-s", "quantization").stdout)
-    qmoe = next(item for item in items if item["id"] == "qmoe2023practical")
-    assert qmoe["author"] == [{"family": "Frantar", "given": "Elias"}]  # resolved: kept
-    assert qmoe["custom"]["venue-tag"] == "MLSys'24"  # from the list: follows it
-    assert qmoe["container-title-short"] == "MLSys"
+    qmoe = _qmoe(seed_copy)
+    assert "author" not in qmoe  # the entry changed: resolve will look it up again
+    assert qmoe["custom"]["venue-tag"] == "MLSys'24" and qmoe["container-title-short"] == "MLSys"
+    assert json.loads(lockfile_path.read_text("utf-8"))["records"]["arxiv:2310.16795"]["status"] == "listed"
 
 
 def test_removed_papers_leave_the_lockfile(seed_copy: Path) -> None:

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import AwesomeBibError
-from ..library import LIST_SOURCES, Library
+from ..library import Library
 from ..listfile import AwesomeList
 from ..model import Entry, Record, Section
+from ..records import LIST_SOURCES
 from ..venues import VenueTag, parse_tag
 
 ERROR, WARNING, INFO = "error", "warning", "info"

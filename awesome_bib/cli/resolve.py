@@ -1,0 +1,123 @@
+"""``resolve`` and ``status``: filling the lockfile with real metadata, and saying how far it got."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ..keys import base_key
+from ..library import Library, open_library
+from ..lockfile import exclusive
+from ..model import Record
+from .app import list_option, main
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[object]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("resolve", total=total)
+
+        def advance(finished: int, of: int) -> None:
+            progress.update(task, completed=finished, total=of)
+
+        yield advance
+
+
+def _improvable_keys(library: Library) -> int:
+    """Papers whose pinned key was made before their metadata knew the authors."""
+    return sum(1 for r in library.records
+               if base_key(r.csl, library.key_format) != r.key and r.csl.get("author"))
+
+
+@main.command()
+@list_option
+@click.option("--offline", is_flag=True, help="Never touch the network: only report what is left to look up.")
+@click.option("--refresh", is_flag=True, help="Look up every paper again, not only new, changed or failed ones.")
+@click.option("--prefer", type=click.Choice(["published", "arxiv"]), default=None,
+              help="Cite the published version when one is found (default), or keep the arXiv preprint.")
+@click.option("--mailto", default=None, metavar="EMAIL",
+              help="Contact address for the services' polite pools (or AWESOME_BIB_MAILTO, or [resolve] mailto).")
+def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | None, mailto: str | None) -> None:
+    """Fill the lockfile with real metadata from arXiv, Crossref, DBLP and Semantic Scholar.
+
+    Only new, changed or previously failed papers are looked up; the lockfile is written after
+    every batch, so an interrupted run loses nothing and the next one carries on. Exit status:
+    0 all resolved, 1 some papers unresolved (listed with reasons), 2 usage or fatal error.
+
+    \b
+    Examples:
+      awesome-bib resolve --list README.md --mailto you@example.org
+      awesome-bib resolve --offline          # what is left to look up
+      awesome-bib resolve --refresh --prefer arxiv
+    """
+    from ..resolve import resolve_records
+    from ..services import load_settings
+
+    library = open_library(list_path)
+    options = library.config.get("resolve", {})
+    settings = load_settings(library.config.get("services"), mailto=mailto or options.get("mailto"),
+                             offline=offline)
+    prefer = prefer or options.get("prefer", "published")
+    pending = sum(1 for r in library.records if r.status not in ("resolved", "upgraded"))
+    with exclusive(library.lockfile_path), _progress_bar(len(library.records) if refresh else pending) as bar:
+        report = resolve_records(library.records, settings, prefer=prefer, refresh=refresh,
+                                 overrides=library.overrides, on_batch=lambda _: library.write(),
+                                 progress=bar)  # type: ignore[arg-type]
+        if not offline:
+            library.write()
+    click.echo(report.summary(), err=True)
+    improvable = _improvable_keys(library)
+    if improvable:
+        click.echo(f"{improvable} key(s) were made before the authors were known; "
+                   "`awesome-bib rekey --dry-run` shows better ones (keys never change by themselves)", err=True)
+    click.echo(f"lockfile: {library.lockfile_path}", err=True)
+    sys.exit(report.exit_status)
+
+
+def _status_of(records: list[Record]) -> dict[str, object]:
+    counts = Counter(r.status for r in records)
+    return {
+        "records": len(records),
+        **{status: counts.get(status, 0) for status in ("resolved", "upgraded", "unresolved", "listed")},
+        "unresolved-papers": [{"key": r.key, "id": r.id, "reasons": r.notes}
+                              for r in records if r.status == "unresolved"],
+    }
+
+
+@main.command()
+@list_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and unresolved papers as JSON.")
+def status(list_path: Path | None, as_json: bool) -> None:
+    """How many papers are resolved, upgraded to their published version, unresolved (and why).
+
+    \b
+    Examples:
+      awesome-bib status
+      awesome-bib status --list README.md --json
+    """
+    library = open_library(list_path, update_lockfile=False)
+    summary = _status_of(library.records)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{summary['records']} papers: {summary['resolved']} resolved, {summary['upgraded']} upgraded "
+               f"to the published version, {summary['unresolved']} unresolved, "
+               f"{summary['listed']} from the list only (not looked up yet)")
+    for paper in summary["unresolved-papers"]:  # type: ignore[attr-defined]
+        reasons = "; ".join(paper["reasons"]) or "no source knew it"
+        click.echo(f"  {paper['key']} ({paper['id']}): {reasons}")
+    click.echo(f"lockfile: {library.read_from or 'none yet (run export or resolve)'}")

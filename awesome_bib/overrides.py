@@ -1,0 +1,84 @@
+"""The user's overrides: fields to pin or patch per paper, beside the list; they always win.
+
+``README.md`` -> ``README.overrides.toml``, one table per paper, named by citation key or record id::
+
+    [qmoe2023practical]
+    container-title = "Proceedings of Machine Learning and Systems"
+    issued = { date-parts = [[2024]] }
+    remove = ["DOI"]                       # fields to drop
+
+    ["arxiv:2401.04088"]
+    title = "Mixtral of Experts"
+    custom = { arxiv-category = "cs.LG" }  # patches single custom keys
+
+Overrides apply on every read (export sees them without a resolve) and inside ``resolve`` (a pinned
+DOI or arXiv id is the one looked up).  Removing an override sends the record back to the list's
+data until the next ``resolve``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import AwesomeBibError
+from .merge import apply_overrides, flat
+from .model import Record
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+Overrides = dict[str, dict[str, Any]]
+
+
+def overrides_path_for(list_path: Path) -> Path:
+    return list_path.with_name(list_path.stem + ".overrides.toml")
+
+
+def load_overrides(path: Path, records: Iterable[Record]) -> Overrides:
+    """Overrides by record id; tables may name a paper by key or id.  {} when there is no file."""
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        raise AwesomeBibError(f"{path}: invalid TOML ({error}); fix the file") from None
+    except OSError as error:
+        raise AwesomeBibError(f"{path}: cannot read: {error.strerror or error}") from None
+    known = {}
+    for record in records:
+        known[record.id] = record.id
+        known[record.key] = record.id
+    overrides: Overrides = {}
+    for name, table in document.items():
+        if name not in known:
+            raise AwesomeBibError(
+                f"{path}: [{name}] names no paper of the list; use a citation key or record id "
+                "from the lockfile"
+            )
+        if not isinstance(table, dict):
+            raise AwesomeBibError(f"{path}: {name} must be a table of fields, e.g. [{name}] title = \"…\"")
+        fields = {key: value for key, value in table.items() if key != "remove"}
+        removed = table.get("remove", [])
+        if not isinstance(removed, list) or not all(isinstance(field, str) for field in removed):
+            raise AwesomeBibError(f"{path}: [{name}] remove must be a list of field names")
+        fields.update(dict.fromkeys(removed))
+        overrides.setdefault(known[name], {}).update(fields)
+    return overrides
+
+
+def stale_overrides(record: Record, wanted: dict[str, Any]) -> bool:
+    """Whether the record carries an override the user has since taken away."""
+    names = {name for name, _ in flat(wanted)}
+    return any(origin.get("source") == "override" and name not in names
+               for name, origin in record.provenance.items())
+
+
+def apply_all(records: list[Record], overrides: Overrides) -> None:
+    for record in records:
+        apply_overrides(record, overrides.get(record.id))
