@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run
 
 from awesome_bib.check import RULES, Finding, render
 from awesome_bib.library import lockfile_path_for
+from conftest import DATA, run
 
 CHECK = DATA / "check"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA
 
 from awesome_bib.check.links import abstract_page, has_whitespace, junk_in
+from conftest import DATA
 
 CASES = json.loads((DATA / "check" / "urls.json").read_text("utf-8"))
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run
 
 from awesome_bib.check import RULES
+from conftest import DATA, run
 
 CHECK = DATA / "check"
 

@@ -10,11 +10,11 @@ import bibtexparser
 import jsonschema
 import pybtex.database
 import pytest
-from conftest import DATA, run
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from awesome_bib.latex_text import normalize_text, unescape_latex
+from conftest import DATA, run
 
 SCHEMA = json.loads((DATA / "csl-data.json").read_text("utf-8"))
 

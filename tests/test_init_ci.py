@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SEED, run
 
 from awesome_bib import __version__
+from conftest import SEED, run
 
 WORKFLOW = Path(".github/workflows/awesome-bib.yml")
 

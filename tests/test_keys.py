@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.keys import assign_keys, base_key, validate_format
 from awesome_bib.model import Record
+from conftest import run
 
 
 def keys_of(list_path: Path) -> dict[str, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, SEED, run
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.listfile import parse_list, read_list, slugify
+from conftest import DATA, SEED, run
 
 SHAPES = DATA / "lists" / "shapes.md"
 

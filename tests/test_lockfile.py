@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import run
 
 from awesome_bib import lockfile
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.library import embedded_list_path, lockfile_path_for, open_library, user_lockfile_path
+from conftest import run
 
 
 def test_first_export_writes_a_sorted_readable_lockfile_beside_the_list(seed_copy: Path) -> None:
