@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import AwesomeBibError
-from ..export import FORMATS, render
+from ..export import DATA_FORMATS, FORMATS, render
 from ..library import open_library
 from ..lockfile import write_atomic
 from .app import list_option, main
@@ -59,12 +59,17 @@ def sections(list_path: Path | None, as_json: bool) -> None:
               help="Section by slug, title, path or unique prefix; subsections included. Repeatable.")
 @click.option("--all", "export_all", is_flag=True, help="Export every paper of the list (the default).")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="bibtex",
-              show_default=True, help="Output format.")
+              show_default=True, help="bibtex, csljson, or a formatted reference list (text, markdown, html).")
+@click.option("--style", default=None, metavar="STYLE",
+              help="Citation style for text/markdown/html: a name from `awesome-bib styles` or a .csl file "
+                   "[default: awesome-compact].")
+@click.option("--sort", type=click.Choice(["list", "style"]), default="list", show_default=True,
+              help="Reference lists: keep the list's order, or sort as the style says.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write to FILE (atomically) instead of stdout.")
 def export(list_path: Path | None, section_queries: tuple[str, ...], export_all: bool, fmt: str,
-           output: Path | None) -> None:
-    """Export the papers of some sections (or all) as BibTeX or CSL-JSON.
+           style: str | None, sort: str, output: Path | None) -> None:
+    """Export the papers of some sections (or all): BibTeX, CSL-JSON, or a formatted reference list.
 
     \b
     Examples:
@@ -72,10 +77,14 @@ def export(list_path: Path | None, section_queries: tuple[str, ...], export_all:
       awesome-bib export -s pruning -s quantization -o compression.bib
       awesome-bib export --section "System-Level Optimization" --format csljson
       awesome-bib export --all -o all.bib
+      awesome-bib export -s quantization --format markdown --style ieee
+      awesome-bib export -s survey --format html --style apa --sort style -o survey.html
       awesome-bib export --list ~/my-list/README.md --section surveys
     """
     if export_all and section_queries:
         raise AwesomeBibError("give either --all or --section, not both")
+    if (style or sort != "list") and fmt in DATA_FORMATS:
+        raise AwesomeBibError(f"--style and --sort apply to text, markdown and html, not {fmt}")
     library = open_library(list_path)
     chosen = library.select(list(section_queries)) if section_queries else None
     records = library.records_in(chosen)
@@ -83,7 +92,35 @@ def export(list_path: Path | None, section_queries: tuple[str, ...], export_all:
         assert chosen is not None
         names = ", ".join(s.path for s in chosen[:1])
         raise AwesomeBibError(f"section {names} lists no papers; see `awesome-bib sections`", 1)
-    emit(render([r.csl for r in records], fmt), output)
+    rendered = render([r.csl for r in records], fmt, style=style, sort=sort)
+    for key, problem in rendered.problems:
+        click.echo(f"awesome-bib: warning: {key}: {problem}", err=True)
+    emit(rendered.text, output)
+
+
+@main.command()
+@click.option("--all", "include_dependent", is_flag=True,
+              help="Also list the aliases of journal styles (about 8,000 more).")
+@click.option("--json", "as_json", is_flag=True, help="Print name, title, source and path as JSON.")
+def styles(include_dependent: bool, as_json: bool) -> None:
+    """List the citation styles `export --style` accepts (the project's own first).
+
+    \b
+    Examples:
+      awesome-bib styles
+      awesome-bib styles | grep -i ieee
+      awesome-bib export -s survey --format text --style nature
+    """
+    from ..styles import available_styles
+
+    found = available_styles(include_dependent)
+    if as_json:
+        click.echo(json.dumps([{"name": s.name, "title": s.title, "source": s.source, "path": str(s.path)}
+                               for s in found], indent=2, ensure_ascii=False))
+        return
+    width = max(len(s.name) for s in found)
+    for info in found:
+        click.echo(f"{info.name:<{width}}  {info.title}  [{info.source}]")
 
 
 @main.command()

@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..model import CSLItem
 
-FORMATS = ("bibtex", "csljson")
+DATA_FORMATS = ("bibtex", "csljson")
+REFERENCE_FORMATS = ("text", "markdown", "html")
+FORMATS = DATA_FORMATS + REFERENCE_FORMATS
 
 
-def render(items: Sequence[CSLItem], fmt: str) -> str:
-    """Render items in one of :data:`FORMATS` (heavy modules are imported only when used)."""
+@dataclass(frozen=True)
+class Rendered:
+    """What an export produced, and the entries a citation style could not render (key, why)."""
+
+    text: str
+    problems: tuple[tuple[str, str], ...] = ()
+
+
+def render(
+    items: Sequence[CSLItem], fmt: str, *, style: str | None = None, sort: str = "list"
+) -> Rendered:
+    """Render items in one of :data:`FORMATS`; ``style`` and ``sort`` apply to reference lists.
+
+    Heavy modules (citeproc) are imported only when the format needs them.
+    """
     if fmt == "bibtex":
         from .bibtex import to_bibtex
 
-        return to_bibtex(items)
+        return Rendered(to_bibtex(items))
     if fmt == "csljson":
         from .csljson import to_csljson
 
-        return to_csljson(items)
+        return Rendered(to_csljson(items))
+    if fmt in REFERENCE_FORMATS:
+        from ..styles import DEFAULT_STYLE
+        from .formatted import format_references
+
+        references = format_references(items, style or DEFAULT_STYLE, fmt, sort)
+        return Rendered(references.output, tuple((e.key, e.message) for e in references.errors))
     raise ValueError(f"unknown format {fmt!r}")
