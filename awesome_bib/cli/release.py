@@ -1,0 +1,40 @@
+"""``release``: the downloadable files of a list, per section, reproducible byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..library import open_library
+from ..release import list_version, release_files, write_release
+from ..styles import DEFAULT_STYLE
+from .app import list_option, main
+
+
+@main.command()
+@list_option
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("exports"),
+              show_default=True, help="Folder to write the release into.")
+@click.option("--style", default=DEFAULT_STYLE, show_default=True,
+              help="Citation style of the formatted lists (<section>.md).")
+@click.option("--release-version", "version", default=None, metavar="TEXT",
+              help="The list's version for the manifest, e.g. a git tag (default: a fingerprint of the list).")
+def release(list_path: Path | None, out: Path, style: str, version: str | None) -> None:
+    """Write the release files of a list: per section .bib, .json (CSL-JSON) and .md, all.*, an index,
+    a manifest with checksums, and one .zip of everything.
+
+    Two runs on the same list and lockfile give byte-identical files. Files an earlier release wrote
+    that this one does not (a section was removed) are deleted; nothing else in the folder is touched.
+
+    \b
+    Examples:
+      awesome-bib release --list README.md --out exports
+      awesome-bib release --list README.md --release-version v1.2.0 --style ieee
+    """
+    library = open_library(list_path)
+    files = release_files(library, style, list_version(library, version))
+    removed = write_release(out, files)
+    sections = sum(1 for name in files if name.endswith(".bib")) - 1
+    click.echo(f"wrote {len(files)} files ({sections} sections) to {out}"
+               + (f"; removed {len(removed)} stale" if removed else ""), err=True)

@@ -1,0 +1,188 @@
+"""Release files of a list: per section ``.bib``, CSL-JSON and a formatted list, an index, a manifest
+and one zip archive, all reproducible byte for byte.
+
+Layout of ``--out`` (paths follow the section paths)::
+
+    all.bib  all.json  all.md
+    survey.bib  survey.json  survey.md
+    model-level-optimizations.bib …
+    model-level-optimizations/model-compression/quantization.bib …
+    README.md        an index of sections with counts and links
+    manifest.json    sha256, size and paper count of every file; the list's version
+    <list>.zip       everything above, for the release page
+
+Files a previous release wrote (as its manifest says) and this one does not are removed; nothing
+else in the folder is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import AwesomeBibError
+from .export import render
+from .library import Library
+from .listfile import slugify
+from .lockfile import write_atomic
+from .model import Record
+
+MANIFEST = "manifest.json"
+INDEX = "README.md"
+# A fixed timestamp (the earliest a zip can hold) keeps the archive's bytes the same across runs.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One group of papers released together: a section with its subsections, or the whole list."""
+
+    stem: str
+    title: str
+    level: int
+    records: list[Record]
+
+
+def list_version(library: Library, given: str | None) -> str:
+    """The version named on the command line (a tag), else a fingerprint of the list's text."""
+    if given:
+        return given
+    digest = hashlib.sha256(library.awesome.path.read_bytes()).hexdigest()
+    return f"sha256:{digest[:12]}"
+
+
+def parts_of(library: Library) -> list[Part]:
+    """``all`` and every section with papers (parents included), in list order."""
+    parts = [Part("all", "All papers", 1, library.records_in(None))]
+    for section in library.sections:
+        records = library.records_in(library.select([section.path]))
+        if records:
+            parts.append(Part(section.path, section.title, section.level, records))
+    return parts
+
+
+def _reference_page(part: Part, list_title: str, style: str) -> str:
+    rendered = render([r.csl for r in part.records], "markdown", style=style)
+    if rendered.problems:
+        key, problem = rendered.problems[0]
+        raise AwesomeBibError(f"style {style!r} cannot render {key}: {problem}; choose another --style")
+    count = len(part.records)
+    return (f"# {part.title}\n\n{count} paper{'s' * (count != 1)} from *{list_title}*.\n\n"
+            + rendered.text)
+
+
+def _index(parts: list[Part], list_title: str, version: str, archive: str) -> str:
+    lines = [
+        f"# {list_title}: bibliography",
+        "",
+        f"Release `{version}`, made by awesome-bib {__version__}. Every section of the list with its papers "
+        "(subsections included) as BibTeX, CSL-JSON and a formatted reference list.",
+        "",
+        f"Everything in one file: [{archive}]({archive})",
+        "",
+        "| Section | Papers | BibTeX | CSL-JSON | References |",
+        "|---|---:|---|---|---|",
+    ]
+    for part in parts:
+        indent = "&emsp;" * max(part.level - 2, 0)
+        name = f"**{part.title}**" if part.stem == "all" else f"{indent}{_cell(part.title)}"
+        name_of = part.stem.rsplit("/", 1)[-1]
+        links = " | ".join(f"[{name_of}.{ext}]({part.stem}.{ext})" for ext in ("bib", "json", "md"))
+        lines.append(f"| {name} | {len(part.records)} | {links} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def release_files(library: Library, style: str, version: str) -> dict[str, bytes]:
+    """Every file of the release by relative path, the archive last; pure given the library."""
+    list_title = library.awesome.title or library.awesome.path.stem
+    archive = f"{slugify(list_title)}.zip"
+    parts = parts_of(library)
+    files: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for part in parts:
+        items = [r.csl for r in part.records]
+        files[f"{part.stem}.bib"] = render(items, "bibtex").text.encode()
+        files[f"{part.stem}.json"] = render(items, "csljson").text.encode()
+        files[f"{part.stem}.md"] = _reference_page(part, list_title, style).encode()
+        for ext in ("bib", "json", "md"):
+            counts[f"{part.stem}.{ext}"] = len(part.records)
+    files[INDEX] = _index(parts, list_title, version, archive).encode()
+    manifest = {
+        "generator": f"awesome-bib {__version__}",
+        "list": {
+            "file": library.awesome.path.name,
+            "title": list_title,
+            "version": version,
+            "sha256": hashlib.sha256(library.awesome.path.read_bytes()).hexdigest(),
+            "papers": len(library.records),
+        },
+        "style": style,
+        "archive": archive,
+        "sections": [{"path": p.stem, "title": p.title, "papers": len(p.records)} for p in parts],
+        "files": {
+            name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                   **({"papers": counts[name]} if name in counts else {})}
+            for name, data in sorted(files.items())
+        },
+    }
+    files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    files[archive] = _zip(files)
+    return files
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    """A zip whose bytes depend only on the files: sorted members, fixed times and permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permission bits below mean what they say
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def write_release(out: Path, files: dict[str, bytes]) -> list[str]:
+    """Write the files (each atomically), remove what the previous release wrote and this one
+    does not; returns the removed paths."""
+    previous = _previous_files(out)
+    for name, data in files.items():
+        try:
+            write_atomic(out / name, data)
+        except OSError as error:
+            raise AwesomeBibError(f"{out / name}: cannot write: {error.strerror or error}") from None
+    stale = sorted(previous - set(files))
+    for name in stale:
+        (out / name).unlink(missing_ok=True)
+        _remove_empty_parents(out / name, out)
+    return stale
+
+
+def _previous_files(out: Path) -> set[str]:
+    try:
+        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return set()
+    names = set(manifest.get("files", {})) | {MANIFEST}
+    if isinstance(manifest.get("archive"), str):
+        names.add(manifest["archive"])
+    # Only paths inside the folder: a hand-edited manifest must not make us delete elsewhere.
+    return {name for name in names if not Path(name).is_absolute() and ".." not in Path(name).parts}
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    folder = path.parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+

@@ -1,0 +1,103 @@
+"""`awesome-bib release`: every section's files, an index, a manifest, one zip; reproducible to the byte."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+
+from conftest import DATA, run
+
+REPOSITORY_EXPORTS = Path(__file__).parent.parent / "exports"
+
+
+def release(out: Path, *args: str | Path) -> None:
+    result = run("release", "--out", out, *args)
+    assert result.exit_code == 0, result.stderr
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_runs_give_byte_identical_files_and_archive(tmp_path: Path) -> None:
+    release(tmp_path / "a")
+    release(tmp_path / "b")
+    first, second = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert first == second
+    assert "awesome-moe-llm-inference-system-and-algorithm.zip" in first
+
+
+def test_every_section_with_papers_gets_bib_json_and_md(tmp_path: Path) -> None:
+    release(tmp_path)
+    files = tree(tmp_path)
+    sections = json.loads(run("sections", "--json").stdout)
+    with_papers = [s["path"] for s in sections if s["total"]]
+    assert len(with_papers) == 19
+    for path in ["all", *with_papers]:
+        for ext in ("bib", "json", "md"):
+            assert f"{path}.{ext}" in files, f"{path}.{ext}"
+    assert "todos.bib" not in files and "algorithm-level-optimization/speculative-decoding.bib" not in files
+    quantization = "model-level-optimizations/model-compression/quantization"
+    entries = bibtexparser.parse_string(files[f"{quantization}.bib"].decode()).entries
+    assert len(entries) == 7
+    schema = json.loads((DATA / "csl-data.json").read_text("utf-8"))
+    jsonschema.validate(json.loads(files[f"{quantization}.json"]), schema)
+    page = files[f"{quantization}.md"].decode()
+    assert page.startswith("# Quantization\n\n7 papers from *Awesome MoE LLM Inference System and Algorithm*.")
+    assert page.count("\n- ") == 7
+    assert len(bibtexparser.parse_string(files["all.bib"].decode()).entries) == 118
+
+
+def test_index_links_every_file_with_counts(tmp_path: Path) -> None:
+    release(tmp_path)
+    index = (tmp_path / "README.md").read_text("utf-8")
+    assert "| **All papers** | 118 | [all.bib](all.bib) | [all.json](all.json) | [all.md](all.md) |" in index
+    assert ("| &emsp;&emsp;Quantization | 7 | [quantization.bib]"
+            "(model-level-optimizations/model-compression/quantization.bib) |") in index
+    assert "[awesome-moe-llm-inference-system-and-algorithm.zip]" in index
+    for target in [line.split("](")[1].split(")")[0] for line in index.splitlines() if "](" in line]:
+        assert (tmp_path / target).is_file(), target
+
+
+def test_manifest_has_checksums_counts_and_the_list_version(tmp_path: Path) -> None:
+    release(tmp_path, "--release-version", "v1.2.0")
+    manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert manifest["list"]["version"] == "v1.2.0"
+    assert manifest["list"]["papers"] == 118
+    assert manifest["files"]["all.bib"]["papers"] == 118
+    for name, facts in manifest["files"].items():
+        data = (tmp_path / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == facts["sha256"] and len(data) == facts["bytes"]
+    archive = zipfile.ZipFile(io.BytesIO((tmp_path / manifest["archive"]).read_bytes()))
+    names = archive.namelist()
+    assert names == sorted(names) and "manifest.json" in names and manifest["archive"] not in names
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert archive.read("all.bib") == (tmp_path / "all.bib").read_bytes()
+
+
+def test_files_of_a_removed_section_are_removed_and_nothing_else(tmp_path: Path, seed_copy: Path) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", "utf-8")
+    release(out, "--list", seed_copy)
+    assert (out / "survey.bib").exists()
+    text = seed_copy.read_text("utf-8")
+    start, end = text.index("## Survey"), text.index("## SOTA MoE LLMs")
+    seed_copy.write_text(text[:start] + text[end:], "utf-8")
+    result = run("release", "--out", out, "--list", seed_copy)
+    assert "removed 3 stale" in result.stderr
+    assert not (out / "survey.bib").exists() and not (out / "survey.md").exists()
+    assert (out / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_the_repositorys_exports_are_the_release_of_the_embedded_list(tmp_path: Path) -> None:
+    release(tmp_path)
+    assert tree(REPOSITORY_EXPORTS) == tree(tmp_path), (
+        "exports/ is stale: regenerate it with `XDG_DATA_HOME=$(mktemp -d) awesome-bib release --out exports`"
+    )
