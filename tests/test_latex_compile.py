@@ -21,7 +21,7 @@ from conftest import DATA, run
 
 pytestmark = pytest.mark.slow
 
-LATEXMK = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "survey.tex"]
+LATEXMK = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape"]
 # Any warning, box overflow or lost character in the last pdflatex run is a failure.
 LATEX_PROBLEM = re.compile(
     r"^(?:LaTeX|Package \w+) Warning.*|^Overfull \\[hv]box.*|^Missing character.*|^!.*|.*runsystem.*|.*undefined.*",
@@ -47,23 +47,24 @@ def tex_toolchain() -> None:
         pytest.skip(reason)
 
 
-def build(directory: Path, backend: str) -> str:
-    """latexmk the draft in ``directory``; check the logs; return the PDF's text."""
-    result = subprocess.run(LATEXMK, cwd=directory, capture_output=True, text=True, errors="replace")
-    log = directory / "survey.log"
+def build(directory: Path, backend: str, name: str = "survey") -> str:
+    """latexmk ``name``.tex in ``directory``; check the logs; return the PDF's text."""
+    result = subprocess.run([*LATEXMK, f"{name}.tex"], cwd=directory, capture_output=True, text=True,
+                            errors="replace")
+    log = directory / f"{name}.log"
     log_text = log.read_text(errors="replace") if log.exists() else ""
     if result.returncode != 0:
         pytest.fail(f"latexmk exited {result.returncode}:\n{log_text[-3000:] or result.stdout[-3000:]}")
     assert not LATEX_PROBLEM.findall(log_text), LATEX_PROBLEM.findall(log_text)
-    blg = (directory / "survey.blg").read_text(errors="replace")
+    blg = (directory / f"{name}.blg").read_text(errors="replace")
     if backend == "natbib":
         problems = [line for line in blg.splitlines()
                     if BIBTEX_PROBLEM.search(line) and not MISSING_AUTHOR.match(line)]
     else:
         problems = [line for line in blg.splitlines() if BIBER_PROBLEM.search(line)]
     assert not problems, blg
-    assert (directory / "survey.pdf").stat().st_size > 0
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "survey.pdf", "-"], cwd=directory,
+    assert (directory / f"{name}.pdf").stat().st_size > 0
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", f"{name}.pdf", "-"], cwd=directory,
                           capture_output=True, text=True, check=True).stdout
     # pdftotext gives OT1's accents as combining marks after the letter.
     return unicodedata.normalize("NFC", " ".join(text.split()))
@@ -102,6 +103,23 @@ def test_a_leaf_per_paper_taxonomy_builds_cleanly(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     text = build(tmp_path, "natbib")
     assert "Figure 7: Papers on Hareware-Level Optimization." in text
+
+
+@pytest.mark.parametrize("backend", ["natbib", "biblatex"])
+def test_a_body_pasted_into_a_narrow_existing_draft_builds_cleanly(tmp_path: Path, backend: str) -> None:
+    body = run("latex", "-s", "model-compression", "--body-only", "--backend", backend).stdout
+    (tmp_path / "body.tex").write_text(body, encoding="utf-8")
+    (tmp_path / "references.bib").write_text(run("export", "-s", "model-compression").stdout, encoding="utf-8")
+    header = body.split("\n\n", 1)[0].splitlines()
+    split = header.index("% and its end:")
+    preamble = [line.removeprefix("%   ") for line in header[:split] if line.startswith("%   ")]
+    end = [line.removeprefix("%   ") for line in header[split:] if line.startswith("%   ")]
+    template = (DATA / "latex" / "host-document.tex").read_text(encoding="utf-8")
+    document = template.replace("@PREAMBLE@", "\n".join(preamble)).replace("@END@", "\n".join(end))
+    (tmp_path / "paper.tex").write_text(document, encoding="utf-8")
+    text = build(tmp_path, backend, "paper")
+    assert "1 Introduction" in text and "2 Model Compression" in text and "2.1 Pruning" in text
+    assert "Figure 1: Taxonomy of Awesome MoE LLM Inference System and Algorithm." in text
 
 
 @pytest.mark.parametrize(("backend", "taxonomy"), [("natbib", "grouped"), ("biblatex", "leaves")])

@@ -67,7 +67,7 @@ def _section_text(node: SectionNode, options: SurveyOptions) -> list[str]:
     if node.papers:
         besides = " besides its subsections" if node.children else ""
         count = _papers_word(len(node.papers))
-        sentences.append(f"This {command} covers {count}~{cite_items(node.papers, options.cite)}{besides}.")
+        sentences.append(f"This section covers {count}~{cite_items(node.papers, options.cite)}{besides}.")
     with_figure = options.taxonomy == "leaves" and node.depth == 0
     if with_figure:
         arranged = {
@@ -83,7 +83,7 @@ def _section_text(node: SectionNode, options: SurveyOptions) -> list[str]:
                                      label_of("fig", section)))
     if node.papers and options.papers == "list":
         items = [_paper_item(item, options) for item in node.papers]
-        parts.append("\n".join([r"\begin{itemize}\itemsep=0pt", *items, r"\end{itemize}"]) + "\n")
+        parts.append("\n".join([r"\begin{itemize}\raggedright\itemsep=0pt", *items, r"\end{itemize}"]) + "\n")
     if node.papers and options.tables:
         parts.append(f"Table~\\ref{{{label_of('tab', section)}}} summarises them.\n")
         parts.append(summary_table(node, options))
@@ -163,10 +163,13 @@ def survey_tex(
     """
     body = survey_body(sections, papers, options, list_title)
     if options.body_only:
-        needs = [*preamble_lines(options), r"\begin{document} ... \end{document} around this body, then:",
-                 *bibliography_lines(options)]
-        header = ["% Survey body written by awesome-bib. Its document's preamble needs:",
-                  *(f"%   {line}" for line in needs)]
+        header = [
+            "% Survey body written by awesome-bib: \\input it, or paste it, between \\begin{document} and",
+            "% \\end{document}.  The document's preamble needs:",
+            *(f"%   {line}" for line in preamble_lines(options)),
+            "% and its end:",
+            *(f"%   {line}" for line in bibliography_lines(options)),
+        ]
         return "\n".join(header) + "\n\n" + body
     title = escape_latex(options.title or list_title or "Survey draft")
     lines = [
