@@ -228,6 +228,7 @@ def test_body_only_leaves_out_the_preamble_and_names_what_it_needs() -> None:
     assert "%   \\usepackage[edges]{forest}" in body
     assert r"\section{Quantization}\label{sec:model-level-optimizations/model-compression/quantization}" in code
     assert code.count(FOREST_STYLE.splitlines()[0]) == 1  # a pasted body brings its figure styles
+    assert r"\caption{Taxonomy of Quantization.}\label{fig:taxonomy}" in code
 
 
 def test_biblatex_backend_uses_biber_and_autocite(tmp_path: Path) -> None:

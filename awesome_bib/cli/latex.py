@@ -57,7 +57,7 @@ def _cited(sections: list[Section], papers_of: dict[str, list[CSLItem]]) -> list
 @click.option("--section", "-s", "section_queries", multiple=True, metavar="S",
               help="Section by slug, title, path or unique prefix; subsections included. Repeatable.")
 @click.option("--all", "draft_all", is_flag=True, help="Draft the whole list (the default).")
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
               help=f"Write DIR/{SURVEY_NAME} and DIR/{BIB_NAME}.bib (atomically) instead of printing the .tex.")
 @click.option("--backend", type=click.Choice(BACKENDS), default="natbib", show_default=True,
               help="natbib (\\citep, BibTeX) or biblatex (\\autocite, biber).")

@@ -47,15 +47,14 @@ def _counted(count: int, noun: str) -> str:
     return f"one {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _papers_word(count: int) -> str:
-    return _counted(count, "paper")
-
-
 def _paper_item(item: CSLItem, options: SurveyOptions) -> str:
     """``\\item \\textbf{Name}: rest of the title~\\cite{key}``."""
     title = normalize_text(str(item.get("title") or item["id"]))
-    head, colon, rest = title.partition(":")
-    text = f"\\textbf{{{escape_latex(head)}}}: {escape_latex(rest)}" if colon and rest.strip() else escape_latex(title)
+    head, _, rest = title.partition(":")
+    if head.strip() and rest.strip():
+        text = f"\\textbf{{{escape_latex(head)}}}: {escape_latex(rest)}"
+    else:
+        text = escape_latex(title)
     return f"  \\item {text}~{cite_items([item], options.cite)}"
 
 
@@ -66,14 +65,15 @@ def _section_text(node: SectionNode, options: SurveyOptions) -> list[str]:
     sentences = []
     if node.papers:
         besides = " besides its subsections" if node.children else ""
-        count = _papers_word(len(node.papers))
+        count = _counted(len(node.papers), "paper")
         sentences.append(f"This section covers {count}~{cite_items(node.papers, options.cite)}{besides}.")
     with_figure = options.taxonomy == "leaves" and node.depth == 0
     if with_figure:
+        every = _counted(len(node.all_papers()), "paper")
         arranged = {
             (True, False): "them",
-            (False, True): f"the {_papers_word(len(node.all_papers()))} of its subsections",
-            (True, True): f"all {_papers_word(len(node.all_papers()))}",
+            (False, True): f"the {every} of its subsections",
+            (True, True): f"all {every}",
         }[bool(node.papers), bool(node.children)]
         sentences.append(f"Figure~\\ref{{{label_of('fig', section)}}} arranges {arranged}.")
     if sentences:
@@ -90,7 +90,6 @@ def _section_text(node: SectionNode, options: SurveyOptions) -> list[str]:
     for child in node.children:
         parts.extend(_section_text(child, options))
     return parts
-
 
 
 def survey_body(
@@ -110,8 +109,9 @@ def survey_body(
     if options.taxonomy != "none":
         parts.append(FOREST_STYLE)
     name = f" \\emph{{{escape_latex(list_title)}}}" if list_title else ""
+    headings = sum(1 for root in roots for _ in root.walk())
     sentence = (f"This draft follows the headings of the list{name}: "
-                f"{_papers_word(len(every))} in {_counted(sum(1 for r in roots for _ in r.walk()), 'section')}.")
+                f"{_counted(len(every), 'paper')} in {_counted(headings, 'section')}.")
     overview = _overview(roots, options, list_title)
     if overview:
         sentence += " Figure~\\ref{fig:taxonomy} shows its taxonomy."
@@ -126,10 +126,12 @@ def _overview(roots: Sequence[SectionNode], options: SurveyOptions, list_title: 
     mode = {"grouped": "grouped", "leaves": "counts"}.get(options.taxonomy)
     if mode is None or (mode == "counts" and len(roots) == 1):
         return []
+    if len(roots) == 1:
+        caption = f"Taxonomy of {escape_latex(roots[0].section.title)}."
+        return [taxonomy_figure(roots, options, mode, caption, "fig:taxonomy")]
     title = escape_latex(options.title or list_title or "Survey")
     caption = f"Taxonomy of {escape_latex(list_title)}." if list_title else "Taxonomy of the papers."
-    root_title = title if len(roots) > 1 else None
-    return [taxonomy_figure(roots, options, mode, caption, "fig:taxonomy", root_title)]
+    return [taxonomy_figure(roots, options, mode, caption, "fig:taxonomy", title)]
 
 
 def preamble_lines(options: SurveyOptions) -> list[str]:
