@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import check as _check  # noqa: F401  (registers commands)
 from . import export as _export  # noqa: F401  (registers commands)
+from . import latex as _latex  # noqa: F401  (registers commands)
 from . import release as _release  # noqa: F401  (registers commands)
 from . import resolve as _resolve  # noqa: F401  (registers commands)
 from .app import main
