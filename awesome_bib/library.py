@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -111,11 +111,22 @@ class Library:
         )
 
     def records_in(self, sections: list[Section] | None = None) -> list[Record]:
-        """Records of papers listed in these sections (all records when None), in list order."""
+        """Records of papers listed in these sections (all records when None), each once, in the order
+        they first appear in those sections."""
         if sections is None:
             return list(self.records)
-        paths = {s.path for s in sections}
-        return [r for r in self.records if paths.intersection(r.csl["custom"]["section-paths"])]
+        by_section = self.papers_by_section(sections)
+        return _distinct(record for records in by_section.values() for record in records)
+
+    def papers_by_section(self, sections: list[Section]) -> dict[str, list[Record]]:
+        """For each of these sections that lists papers directly, its records in list order, each once."""
+        record_of = {record.id: record for record in self.records}
+        wanted = {section.path for section in sections}
+        found: dict[str, list[Record]] = {}
+        for entry in self.awesome.entries:
+            if entry.section in wanted:
+                found.setdefault(entry.section, []).append(record_of[entry.identity])
+        return {path: _distinct(records) for path, records in found.items()}
 
     def counts(self) -> list[SectionCount]:
         """Distinct papers listed directly under each heading, and under it with its subsections."""
@@ -276,3 +287,11 @@ def overrides_location(list_path: Path, embedded: bool) -> Path:
     if embedded:
         return user_lockfile_path().with_name(overrides_path_for(list_path).name)
     return overrides_path_for(list_path)
+
+
+def _distinct(records: Iterable[Record]) -> list[Record]:
+    """Each record once, where it first appears."""
+    first: dict[str, Record] = {}
+    for record in records:
+        first.setdefault(record.id, record)
+    return list(first.values())

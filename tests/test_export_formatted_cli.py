@@ -17,7 +17,7 @@ def test_markdown_reference_list_of_a_section_with_clickable_links() -> None:
     assert html.count("<li>") == 7
     assert '<a href="https://doi.org/10.48550/arxiv.2310.16795">' in html
     assert "QMoE: Practical Sub-1-Bit Compression" in result.stdout
-    assert result.stdout.startswith("- \\[1\\] “LaCo")  # IEEE's label, escaped for Markdown
+    assert result.stdout.startswith("- \\[1\\] “MC-MoE")  # IEEE's label, escaped for Markdown
     assert "[Code](http://github.com/IST-DASLab/qmoe)" in result.stdout
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-from conftest import DATA, run
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export.latex import survey_tex
@@ -23,6 +22,7 @@ from awesome_bib.export.latex_tree import (
     short_name,
 )
 from awesome_bib.listfile import parse_list
+from conftest import DATA, run
 
 HOSTILE = DATA / "latex" / "hostile.md"
 CITE = re.compile(r"\\(?:cite|citep|autocite)\{([^}]*)\}")

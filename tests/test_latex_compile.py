@@ -17,6 +17,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, run
 
 pytestmark = pytest.mark.slow

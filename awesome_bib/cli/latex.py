@@ -27,14 +27,8 @@ SURVEY_NAME = "survey.tex"
 
 
 def papers_by_section(library: Library, sections: list[Section]) -> dict[str, list[CSLItem]]:
-    """For each section path, the items of the papers listed directly under it: list order, each once."""
-    record_of = {record.id: record for record in library.records}
-    wanted = {section.path for section in sections}
-    found: dict[str, list[CSLItem]] = {}
-    for entry in library.awesome.entries:
-        if entry.section in wanted:
-            found.setdefault(entry.section, []).append(record_of[entry.identity].csl)
-    return {path: distinct([items]) for path, items in found.items()}
+    """For each section path, the items of the papers listed directly under it."""
+    return {path: [r.csl for r in records] for path, records in library.papers_by_section(sections).items()}
 
 
 def _chosen(library: Library, queries: tuple[str, ...]) -> list[Section]:
@@ -108,7 +102,7 @@ def latex(list_path: Path | None, section_queries: tuple[str, ...], draft_all: b
         emit(tex, None)
         return
     emit(tex, out_dir / SURVEY_NAME)
-    emit(render(items, "bibtex"), out_dir / f"{BIB_NAME}.bib")
+    emit(render(items, "bibtex").text, out_dir / f"{BIB_NAME}.bib")
     click.echo(f"wrote {out_dir / SURVEY_NAME} and {out_dir / BIB_NAME}.bib ({len(items)} papers)", err=True)
 
 

@@ -51,7 +51,7 @@ _ENTRY_TYPES = {
     "report": "techreport",
 }
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
+CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 # Printable ASCII but braces and backslash: what BibTeX and the url package read unchanged.
 _URL_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in "{}\\")
 _PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
@@ -83,7 +83,7 @@ def bibtex_type(item: CSLItem) -> str:
 
 def _citation_key(item: CSLItem, index: int) -> str:
     key = str(item.get("id", ""))
-    if not _KEY.fullmatch(key):
+    if not CITATION_KEY.fullmatch(key):
         raise AwesomeBibError(
             f"BibTeX export: item {index} has the citation key {key!r}, which BibTeX cannot read; "
             "use only ASCII letters, digits and _:.+/-"

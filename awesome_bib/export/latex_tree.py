@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..errors import AwesomeBibError
 from ..latex_text import escape_latex, normalize_text
 from ..model import CSLItem, Section
+from .bibtex import CITATION_KEY
 
 BACKENDS = ("natbib", "biblatex")
 PAPER_STYLES = ("list", "sentence")
@@ -29,7 +30,6 @@ DRAFT_CITE = {"natbib": "citep", "biblatex": "autocite"}
 SHORT_NAME_LENGTH = 28
 
 # The characters BibTeX keys may hold (the BibTeX exporter refuses any other key).
-_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 _COMMAND = re.compile(r"[A-Za-z]+\*?")
 _STYLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # An acronym the title names itself by: "Mixture of Quantized Experts (MoQE)".
@@ -138,7 +138,7 @@ def cite_command(keys: Sequence[str], command: str = "cite") -> str:
     """
     if not _COMMAND.fullmatch(command):
         raise AwesomeBibError(f"{command!r} is not a LaTeX command name; give letters only, e.g. citep")
-    bad = next((key for key in keys if not _KEY.fullmatch(key)), None)
+    bad = next((key for key in keys if not CITATION_KEY.fullmatch(key)), None)
     if bad is not None:
         raise AwesomeBibError(
             f"citation key {bad!r} cannot be cited; use only ASCII letters, digits and _:.+/- "
