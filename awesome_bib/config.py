@@ -32,14 +32,15 @@ def user_config_path() -> Path:
     return Path(user_config_dir("awesome-bib")) / "config.toml"
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables ({} when there is no file); a broken file is a one-line error."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as error:
-        raise AwesomeBibError(f"{path}: invalid TOML ({error}); fix the file or remove it") from None
+        raise AwesomeBibError(f"{path}: invalid TOML ({error}); fix the file") from None
     except OSError as error:
         raise AwesomeBibError(f"{path}: cannot read: {error.strerror or error}") from None
 
@@ -56,7 +57,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def load_config(list_dir: Path | None) -> dict[str, Any]:
     """The merged settings for a list in ``list_dir`` (None: the embedded list, user file only)."""
-    config = _read(user_config_path())
+    config = read_toml(user_config_path())
     if list_dir is not None:
-        config = _merge(config, _read(list_dir / CONFIG_NAME))
+        config = _merge(config, read_toml(list_dir / CONFIG_NAME))
     return config

@@ -18,19 +18,14 @@ data until the next ``resolve``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .config import read_toml
 from .errors import AwesomeBibError
 from .merge import apply_overrides, flat
 from .model import Record
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 Overrides = dict[str, dict[str, Any]]
 
@@ -41,15 +36,7 @@ def overrides_path_for(list_path: Path) -> Path:
 
 def load_overrides(path: Path, records: Iterable[Record]) -> Overrides:
     """Overrides by record id; tables may name a paper by key or id.  {} when there is no file."""
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as error:
-        raise AwesomeBibError(f"{path}: invalid TOML ({error}); fix the file") from None
-    except OSError as error:
-        raise AwesomeBibError(f"{path}: cannot read: {error.strerror or error}") from None
+    document = read_toml(path)
     known = {}
     for record in records:
         known[record.id] = record.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -28,6 +29,16 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
     return home
+
+
+def require_tools(*tools: str, what: str) -> None:
+    """Skip when a TeX tool is missing on a developer's machine; fail under CI, which must have them."""
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    if missing:
+        reason = f"not on PATH: {', '.join(missing)} ({what})"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must compile with real TeX; {reason}")
+        pytest.skip(reason)
 
 
 @dataclass

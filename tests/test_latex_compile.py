@@ -8,7 +8,6 @@ leave a ``runsystem`` line in the log.  Skipped when the tools are missing, exce
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, run
+from conftest import DATA, require_tools, run
 
 pytestmark = pytest.mark.slow
 
@@ -39,13 +38,10 @@ SHORT_NAMES = ("QMoE", "MoE-Lightning", "Mixtral-8x7B", "Branch-Train-MiX", "Jet
 
 @pytest.fixture(scope="module", autouse=True)
 def tex_toolchain() -> None:
-    tools = ("latexmk", "pdflatex", "bibtex", "biber", "pdftotext")
-    missing = [tool for tool in tools if not shutil.which(tool)]
-    if missing:
-        reason = f"not on PATH: {', '.join(missing)} (TeX Live with forest and biber, latexmk, poppler-utils)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must compile with real TeX; {reason}")
-        pytest.skip(reason)
+    require_tools(
+        "latexmk", "pdflatex", "bibtex", "biber", "pdftotext",
+        what="TeX Live with forest and biber, latexmk, poppler-utils",
+    )
 
 
 def build(directory: Path, backend: str, name: str = "survey") -> str:

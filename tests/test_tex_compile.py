@@ -9,9 +9,7 @@ for the hostile titles printed as text.  Skipped when the tools are missing, exc
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 
 from awesome_bib.export.bibtex import to_bibtex
 from awesome_bib.latex_text import escape_latex
+from conftest import require_tools, run
 
 pytestmark = pytest.mark.slow
 
@@ -38,13 +37,7 @@ LATEX_PROBLEM = re.compile(r"^(LaTeX|Package \w+) Warning|^Missing character|run
 
 @pytest.fixture(scope="module", autouse=True)
 def tex_toolchain() -> None:
-    tools = ("pdflatex", "bibtex", "biber", "pdftotext")
-    missing = [tool for tool in tools if not shutil.which(tool)]
-    if missing:
-        reason = f"not on PATH: {', '.join(missing)} (TeX Live with biber, and poppler-utils)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must compile with real TeX; {reason}")
-        pytest.skip(reason)
+    require_tools("pdflatex", "bibtex", "biber", "pdftotext", what="TeX Live with biber, and poppler-utils")
 
 
 @pytest.fixture
@@ -127,8 +120,6 @@ def test_every_character_escape_latex_spells_compiles(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("backend", ["bibtex", "biber"])
 def test_the_whole_embedded_list_exported_by_the_cli_compiles(tmp_path: Path, backend: str) -> None:
-    from conftest import run
-
     result = run("export", "--all", "-o", tmp_path / "refs.bib")
     assert result.exit_code == 0, result.stderr
     if backend == "bibtex":
