@@ -206,6 +206,9 @@ def venue_of(csl: dict[str, Any]) -> Venue | None:
 
     ``MLSys``, ``Proceedings of the ACM SIGCOMM 2023 Conference`` (an acronym that is a short
     name), ``J. Mach. Learn. Res.`` (an abbreviation of a full name) all count.
+
+    >>> venue_of({"container-title": "J. Mach. Learn. Res."}).short
+    'JMLR'
     """
     texts = [str(csl.get(name) or "") for name in ("container-title-short", "container-title", "event-title")]
     texts = [text for text in texts if text]
@@ -336,11 +339,11 @@ def placement(awesome: AwesomeList, lines: list[str], section: Section, style: S
     heading = section.line - 1
     end = min((s.line - 1 for s in awesome.sections if s.line > section.line), default=len(lines))
     if not own:
-        return _gap_slot(lines, _previous_text(lines, end, heading), end)
+        return _gap_slot(lines, _text_line(lines, end, -1, heading), end)
     gaps = []
     for i in _ordered_gaps([_tag_year(e.venue_tag) for e in own], year):
-        before = own[i - 1].line - 1 if i else _previous_text(lines, own[0].line - 1, heading)
-        after = own[i].line - 1 if i < len(own) else _next_text(lines, own[-1].line - 1, end)
+        before = own[i - 1].line - 1 if i else _text_line(lines, own[0].line - 1, -1, heading)
+        after = own[i].line - 1 if i < len(own) else _text_line(lines, own[-1].line - 1, 1, end)
         gaps.append((i, before, after))
     if not style.separated:
         i, before, after = gaps[-1]
@@ -364,19 +367,12 @@ def _ordered_gaps(years: list[int | None], year: int | None) -> list[int]:
             and all(sign * (y - year) <= 0 for y in years[i:] if y is not None)]
 
 
-def _previous_text(lines: list[str], index: int, floor: int) -> int:
-    """The last non-blank line before ``index``, not above ``floor`` (the heading)."""
-    index -= 1
-    while index > floor and not lines[index].strip():
-        index -= 1
-    return index
-
-
-def _next_text(lines: list[str], index: int, end: int) -> int:
-    """The first non-blank line after ``index``, or ``end`` (the next heading, or the end of the file)."""
-    index += 1
-    while index < end and not lines[index].strip():
-        index += 1
+def _text_line(lines: list[str], index: int, step: int, limit: int) -> int:
+    """The nearest non-blank line from ``index`` going ``step`` (-1 up, 1 down), or ``limit`` (a heading,
+    the end of the file) if there is none before it."""
+    index += step
+    while index != limit and not lines[index].strip():
+        index += step
     return index
 
 

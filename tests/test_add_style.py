@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
 import shutil
 from pathlib import Path
 
 import pytest
 
+from awesome_bib import add
 from awesome_bib.add import paper_target, venue_of
 from awesome_bib.errors import AwesomeBibError
 from conftest import DATA, run
@@ -90,3 +92,7 @@ def test_a_section_in_no_order_gets_the_line_after_its_last_entry(ordered: Path)
 def test_an_empty_section_gets_the_line_after_its_text(ordered: Path) -> None:
     lines = added(ordered, "2310.16795", "-s", "empty", "--title", "QMoE", "--venue", "MLSys’24")
     assert lines[-3:] == ["Papers on this come later.", "", "[MLSys’24] [QMoE](https://arxiv.org/abs/2310.16795)"]
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(add).failed == 0

@@ -42,9 +42,9 @@ def add(list_path: Path | None, paper: str, section_query: str, write: bool, tit
 
     \b
     Examples:
-      awesome-bib add 2310.16795 --section quantization
-      awesome-bib add --list README.md 10.1145/3603269.3604869 -s "Expert Parallel" --write
-      awesome-bib add --list README.md 2401.04088 -s sota --code https://github.com/mistralai/mistral-src --write
+      awesome-bib add 1911.02150 --section attention-module
+      awesome-bib add --list README.md 10.1145/3669940.3707272 -s "Expert Offloading" --write
+      awesome-bib add --list README.md 2101.03961 -s sota --code https://github.com/google-research/t5x --write
       awesome-bib add --list README.md 2405.00002 -s pruning --offline --title "A New Paper" --write
     """
     from ..add import plan_addition, write_addition
