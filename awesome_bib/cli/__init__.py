@@ -5,6 +5,7 @@ Each topic lives in its own module here and registers its commands on :data:`mai
 
 from __future__ import annotations
 
+from . import add as _add  # noqa: F401  (registers commands)
 from . import check as _check  # noqa: F401  (registers commands)
 from . import export as _export  # noqa: F401  (registers commands)
 from . import latex as _latex  # noqa: F401  (registers commands)
