@@ -23,6 +23,9 @@ PUBLISHED_FIELDS = (
     "custom.dblp",
 )
 
+# Fields through which a preprint's record names the preprint itself.
+PREPRINT_IDENTIFIERS = ("DOI", "number")
+
 # Where a paper appeared: on a preprint's record the list's claims of these go unless confirmed.
 VENUE_FIELDS = (
     "container-title", "event-title", "collection-title", "volume", "issue", "number", "page",
@@ -93,13 +96,18 @@ def put_published(
     csl: dict[str, Any], provenance: dict[str, dict[str, Any]], base: Candidate,
     published: Candidate, score: float,
 ) -> None:
-    """Venue fields from the published version; the preprint's venue fields it lacks go."""
+    """Venue fields from the published version; the preprint's venue fields it lacks go, and so do
+    the preprint identifiers the list gave (the arXiv DOI, ``arXiv:<id>``): they name the preprint."""
     fields = dict(flat(published.csl))
     for name in PUBLISHED_FIELDS:
         if name in fields:
             put(csl, provenance, name, fields[name], published, score)
-    drop(csl, provenance, [name for name in PUBLISHED_FIELDS if name not in fields
-                            and provenance.get(name, {}).get("source") == base.source])
+
+    def preprints_own(name: str) -> bool:
+        source = provenance.get(name, {}).get("source")
+        return source == base.source or (name in PREPRINT_IDENTIFIERS and source in ("list", "arxiv-id"))
+
+    drop(csl, provenance, [name for name in PUBLISHED_FIELDS if name not in fields and preprints_own(name)])
 
 
 def drop_list_venue(csl: dict[str, Any], provenance: dict[str, dict[str, Any]]) -> None:

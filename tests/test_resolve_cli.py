@@ -61,6 +61,7 @@ def test_resolve_fills_the_lockfile_and_exports_use_it(listing: Path, fake_api: 
     assert mixtral["custom"]["code"] == ["https://huggingface.co/mistralai/Mixtral-8x7B-v0.1"]
     qmoe = items["qmoe2023practical"]
     assert qmoe["type"] == "paper-conference" and qmoe["custom"]["arxiv"] == "2310.16795"
+    assert "number" not in qmoe and not qmoe.get("DOI", "").lower().startswith("10.48550/arxiv")
     record = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2310.16795"]
     assert record["provenance"]["container-title"]["source"] in ("dblp", "semanticscholar", "crossref")
     bib = run("export", "--list", listing, "-s", "models").stdout
