@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 # CSL item type for each kind of venue.
 CSL_TYPE_OF_KIND = {
@@ -59,8 +60,18 @@ def _normal(name: str) -> str:
 
 
 @cache
+def _document() -> dict[str, Any]:
+    return json.loads(resources.files("awesome_bib").joinpath("data/venues.json").read_text("utf-8"))
+
+
+def venue_names() -> list[str]:
+    """Every short name and alias of the table, as written there, sorted."""
+    return sorted({name for row in _document()["venues"] for name in (row["short"], *row["aliases"])})
+
+
+@cache
 def _table() -> tuple[dict[str, Venue], dict[str, str]]:
-    raw = json.loads(resources.files("awesome_bib").joinpath("data/venues.json").read_text("utf-8"))
+    raw = _document()
     by_alias: dict[str, Venue] = {}
     for row in raw["venues"]:
         venue = Venue(row["short"], row["name"], row["kind"], row.get("organization"))
@@ -181,3 +192,54 @@ def _acl_venue(acl_id: str) -> tuple[Venue, int | None, str | None] | None:
     short = _ACL_EVENTS.get(event)
     venue = lookup(short) if short else None
     return (venue, year, None) if venue else None
+
+
+def all_venues() -> list[Venue]:
+    """Every venue of the table, in the table's order."""
+    return list(dict.fromkeys(_table()[0].values()))
+
+
+# Words of venue names that abbreviations and proceedings titles leave out.
+_FILLER = frozenset("of the on and for in proceedings annual".split())
+
+
+def venue_of(csl: dict[str, Any]) -> Venue | None:
+    """The venue table's entry for where a resolved record appeared, from its container titles.
+
+    ``MLSys``, ``Proceedings of the ACM SIGCOMM 2023 Conference`` (an acronym that is a short
+    name), ``J. Mach. Learn. Res.`` (an abbreviation of a full name) all count.
+
+    >>> venue_of({"container-title": "J. Mach. Learn. Res."}).short
+    'JMLR'
+    """
+    texts = [str(csl.get(name) or "") for name in ("container-title-short", "container-title", "event-title")]
+    texts = [text for text in texts if text]
+    for text in texts:
+        if venue := lookup(text):
+            return venue
+    for text in texts:  # acronyms only: "Nature" in "Nature Communications" is not the journal Nature
+        for token in re.findall(r"[A-Za-z][A-Za-z0-9]+", text):
+            if sum(c.isupper() for c in token) > 1 and (venue := lookup(token)):
+                return venue
+    named = [(len(name), venue) for venue in all_venues()
+             if len(name := _significant(re.sub(r"\(.*?\)", "", venue.name))) > 1
+             and any(_contains_abbreviated(_significant(text), name) for text in texts)]
+    return max(named, key=lambda pair: pair[0])[1] if named else None  # the fullest name: JMLR, not PMLR
+
+
+def _significant(text: str) -> list[str]:
+    words = re.findall(r"[a-z]+", text.lower().replace(".", " "))
+    return [w for w in words if w not in _FILLER and not re.fullmatch(r"\d+(?:st|nd|rd|th)?", w)]
+
+
+def _contains_abbreviated(words: list[str], name: list[str]) -> bool:
+    """Whether ``name`` occurs in ``words``, each word written in full or cut short (``Mach``)."""
+    return any(all(name[i].startswith(words[start + i]) for i in range(len(name)))
+               for start in range(len(words) - len(name) + 1))
+
+
+@cache
+def _venues() -> list[Venue]:
+    table = json.loads(resources.files("awesome_bib").joinpath("data/venues.json").read_text("utf-8"))
+    return [venue for row in table["venues"] if (venue := lookup(row["short"]))]
+

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib import add
-from awesome_bib.add import paper_target, venue_of
+from awesome_bib import add, liststyle, venues
+from awesome_bib.add import paper_target
 from awesome_bib.errors import AwesomeBibError
+from awesome_bib.venues import venue_of
 from conftest import DATA, run
 
 
@@ -95,4 +96,5 @@ def test_an_empty_section_gets_the_line_after_its_text(ordered: Path) -> None:
 
 
 def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(add).failed == 0
+    for module in (add, liststyle, venues):
+        assert doctest.testmod(module).failed == 0

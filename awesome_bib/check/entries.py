@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from urllib.parse import urlsplit
 
 from ..identifiers import arxiv_id_date
 from ..model import Entry
-from ..venues import VenueTag, parse_tag, venue_from_ids
+from ..venues import VenueTag, parse_tag, venue_from_ids, venue_names
 from .engine import ERROR, WARNING, CheckContext, Hit, quoted, rule, tag_of
 from .links import RAW_LINK, has_whitespace
 
@@ -49,12 +46,6 @@ def malformed_entry(context: CheckContext) -> Iterator[Hit]:
                       "write it as [Venue'YY], e.g. [Arxiv'24]", entry.title)
 
 
-@cache
-def _venue_names() -> list[str]:
-    table = json.loads(resources.files("awesome_bib").joinpath("data/venues.json").read_text("utf-8"))
-    return sorted({name for row in table["venues"] for name in (row["short"], *row["aliases"])})
-
-
 @rule("unknown-venue", WARNING,
       "A venue tag names a venue that is not in the venue table, so the citation gets no full venue name.",
       "Use the venue's usual short name (NeurIPS, ICML, EMNLP, Arxiv, ...); see awesome_bib/data/venues.json.")
@@ -63,8 +54,8 @@ def unknown_venue(context: CheckContext) -> Iterator[Hit]:
         tag = tag_of(entry)
         if tag is None or tag.venue is not None:
             continue
-        close = difflib.get_close_matches(tag.name.lower(), [n.lower() for n in _venue_names()], n=1, cutoff=0.75)
-        guess = next((n for n in _venue_names() if close and n.lower() == close[0]), None)
+        close = difflib.get_close_matches(tag.name.lower(), [n.lower() for n in venue_names()], n=1, cutoff=0.75)
+        guess = next((n for n in venue_names() if close and n.lower() == close[0]), None)
         hint = f"; did you mean {guess}?" if guess else "; use a known short name"
         yield Hit(entry.line, f"venue tag [{entry.venue_tag}] of {quoted(entry)} names an unknown venue{hint}",
                   entry.title)
