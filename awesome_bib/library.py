@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import lockfile
 from .config import load_config
@@ -27,6 +27,9 @@ from .listfile import AwesomeList, read_list
 from .model import Record, Section
 from .overrides import Overrides, apply_all, load_overrides, overrides_path_for, stale_overrides
 from .records import LISTING_CUSTOM, build_records
+
+if TYPE_CHECKING:
+    from .services import ResolveSettings
 
 EMBEDDED_NAME = "awesome-moe-inference.md"
 
@@ -178,6 +181,17 @@ class Library:
             lockfile.write_atomic(self.lockfile_path, self.lockfile_text())
         except OSError as error:
             raise AwesomeBibError(f"{self.lockfile_path}: cannot write lockfile: {error.strerror or error}") from None
+
+    def resolve_settings(self, *, mailto: str | None, offline: bool,
+                         prefer: str | None) -> tuple[ResolveSettings, str]:
+        """How to reach the services, and which version to prefer: the command line over the
+        ``[resolve]`` and ``[services]`` config tables (environment variables win, see services)."""
+        from .services import load_settings
+
+        options = self.config.get("resolve", {})
+        settings = load_settings(self.config.get("services"), mailto=mailto or options.get("mailto"),
+                                 offline=offline)
+        return settings, prefer or options.get("prefer", "published")
 
     @property
     def key_format(self) -> str:

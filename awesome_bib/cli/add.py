@@ -48,16 +48,12 @@ def add(list_path: Path | None, paper: str, section_query: str, write: bool, tit
       awesome-bib add --list README.md 2405.00002 -s pruning --offline --title "A New Paper" --write
     """
     from ..add import plan_addition, write_addition
-    from ..services import load_settings
 
     if write and list_path is None:
         raise AwesomeBibError("--write needs --list: the embedded list is read-only data; "
                               "copy it and pass --list with your copy")
     library = open_library(list_path, update_lockfile=False)
-    options = library.config.get("resolve", {})
-    settings = load_settings(library.config.get("services"), mailto=mailto or options.get("mailto"),
-                             offline=offline)
-    prefer = prefer or options.get("prefer", "published")
+    settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
     with exclusive(library.lockfile_path) if write else nullcontext():
         addition = plan_addition(library, paper, section_query, settings, title=title, venue=venue,
                                  code=code, prefer=prefer)

@@ -65,13 +65,9 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
       awesome-bib resolve --refresh --prefer arxiv
     """
     from ..resolve import resolve_records
-    from ..services import load_settings
 
     library = open_library(list_path)
-    options = library.config.get("resolve", {})
-    settings = load_settings(library.config.get("services"), mailto=mailto or options.get("mailto"),
-                             offline=offline)
-    prefer = prefer or options.get("prefer", "published")
+    settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
     pending = sum(1 for r in library.records if r.status not in ("resolved", "upgraded"))
     with exclusive(library.lockfile_path), _progress_bar(len(library.records) if refresh else pending) as bar:
         report = resolve_records(library.records, settings, prefer=prefer, refresh=refresh,
