@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -164,3 +166,16 @@ def test_any_title_survives_list_to_bib_to_parse(tmp_path: Path, title: str) -> 
     assert result.exit_code == 0, result.stderr
     [entry] = bibtexparser.parse_string(result.stdout).entries
     assert unescape_latex(entry["title"]) == expected
+
+
+def test_a_reader_that_stops_early_gets_no_error() -> None:
+    """`awesome-bib export --all | head -1`: no traceback, no 'internal error'."""
+    root = Path(__file__).parent.parent
+    process = subprocess.Popen([sys.executable, "-m", "awesome_bib", "export", "--all", "-f", "csljson"],
+                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()
+    process.wait(timeout=30)
+    assert process.stderr.read() == b""
+    assert process.returncode in (0, 141)

@@ -118,7 +118,7 @@ def styles(include_dependent: bool, as_json: bool) -> None:
         click.echo(json.dumps([{"name": s.name, "title": s.title, "source": s.source, "path": str(s.path)}
                                for s in found], indent=2, ensure_ascii=False))
         return
-    width = max(len(s.name) for s in found)
+    width = min(max(len(s.name) for s in found), 40)  # a few names are very long: let them overflow
     for info in found:
         click.echo(f"{info.name:<{width}}  {info.title}  [{info.source}]")
 
