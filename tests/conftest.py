@@ -54,13 +54,18 @@ def run(*args: str | Path) -> Outcome:
     return Outcome(result.exit_code, result.stdout, result.stderr)
 
 
+def copy_list(source: Path, tmp_path: Path, folder: str = "list", name: str = "README.md") -> Path:
+    """A writable copy of a list, alone in a new folder (its lockfile and config go beside it)."""
+    target = tmp_path / folder / name
+    target.parent.mkdir()
+    shutil.copy(source, target)
+    return target
+
+
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     """A writable copy of the embedded list, alone in a folder."""
-    target = tmp_path / "list" / "README.md"
-    target.parent.mkdir()
-    shutil.copy(SEED, target)
-    return target
+    return copy_list(SEED, tmp_path)
 
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", ""}

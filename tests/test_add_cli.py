@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.library import lockfile_path_for, open_library
-from conftest import DATA, SEED, run
+from conftest import DATA, SEED, copy_list, run
 from tests.fakeapi import FakeAPI
 
 FAST_DECODING = ("[Arxiv'19] [Fast Transformer Decoding: One Write-Head is All You Need]"
@@ -20,10 +20,7 @@ SWITCH = ("[JMLR'22] [Switch Transformers: Scaling to Trillion Parameter Models 
 
 
 def copy_of(name: str, tmp_path: Path, folder: str = "list") -> Path:
-    target = tmp_path / folder / "README.md"
-    target.parent.mkdir()
-    shutil.copy(DATA / name, target)
-    return target
+    return copy_list(DATA / name, tmp_path, folder)
 
 
 def diff(before: str, after: str) -> tuple[list[str], list[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,12 @@ from awesome_bib import add, liststyle, venues
 from awesome_bib.add import paper_target
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.venues import venue_of
-from conftest import DATA, run
+from conftest import DATA, copy_list, run
 
 
 @pytest.fixture
 def ordered(tmp_path: Path) -> Path:
-    target = tmp_path / "list" / "README.md"
-    target.parent.mkdir()
-    shutil.copy(DATA / "add" / "ordered.md", target)
-    return target
+    return copy_list(DATA / "add" / "ordered.md", tmp_path)
 
 
 def added(listing: Path, *args: str) -> list[str]:

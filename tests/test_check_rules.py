@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.check import RULES
-from conftest import DATA, run
+from conftest import DATA, copy_list, run
 
 CHECK = DATA / "check"
 
@@ -55,10 +55,7 @@ SEED = {
 @pytest.fixture
 def crafted(tmp_path: Path) -> Path:
     """The crafted list alone in a folder (no lockfile, no config)."""
-    target = tmp_path / "rules" / "README.md"
-    target.parent.mkdir()
-    shutil.copy(CHECK / "rules.md", target)
-    return target
+    return copy_list(CHECK / "rules.md", tmp_path, "rules")
 
 
 @pytest.fixture

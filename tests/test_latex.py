@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import bibtexparser
@@ -22,7 +21,7 @@ from awesome_bib.export.latex_tree import (
     short_name,
 )
 from awesome_bib.listfile import parse_list
-from conftest import DATA, run
+from conftest import DATA, copy_list, run
 
 HOSTILE = DATA / "latex" / "hostile.md"
 CITE = re.compile(r"\\(?:cite|citep|autocite)\{([^}]*)\}")
@@ -64,10 +63,7 @@ def chunks_by_heading(tex: str) -> dict[str, str]:
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
     """A writable copy of the hostile list (its lockfile is written beside it)."""
-    target = tmp_path / "list" / "hostile.md"
-    target.parent.mkdir()
-    shutil.copy(HOSTILE, target)
-    return target
+    return copy_list(HOSTILE, tmp_path, name="hostile.md")
 
 
 # -- the embedded list, end to end ---------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,16 +14,13 @@ import pytest
 
 from awesome_bib import lockfile
 from awesome_bib.library import lockfile_path_for
-from conftest import DATA, run
+from conftest import DATA, copy_list, run
 from tests.fakeapi import FakeAPI, Fixtures
 
 
 @pytest.fixture
 def listing(tmp_path: Path) -> Path:
-    target = tmp_path / "list" / "README.md"
-    target.parent.mkdir()
-    shutil.copy(DATA / "lists" / "resolvable.md", target)
-    return target
+    return copy_list(DATA / "lists" / "resolvable.md", tmp_path)
 
 
 def quick_retries(listing: Path) -> None:
