@@ -61,3 +61,11 @@ def load_config(list_dir: Path | None) -> dict[str, Any]:
     if list_dir is not None:
         config = _merge(config, read_toml(list_dir / CONFIG_NAME))
     return config
+
+
+def config_table(config: dict[str, Any], name: str) -> dict[str, Any]:
+    """The ``[name]`` table of the settings ({} when absent); anything else is a one-line error."""
+    table = config.get(name, {})
+    if not isinstance(table, dict):
+        raise AwesomeBibError(f"{CONFIG_NAME}: {name} must be a table ([{name}] …), not {table!r}")
+    return table

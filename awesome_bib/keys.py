@@ -131,8 +131,13 @@ def assign_keys(
     ``pinned`` maps record ids to the keys the lockfile already gave them.
     """
     records = list(records)
-    keys = {r.id: pinned[r.id] for r in records if r.id in pinned}
-    taken = {key.lower() for key in keys.values()}
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    # Two papers pinned to one key (lists merged in git can do that): the first, by record id, keeps it.
+    for record_id in sorted(r.id for r in records if r.id in pinned):
+        if pinned[record_id].lower() not in taken:
+            keys[record_id] = pinned[record_id]
+            taken.add(pinned[record_id].lower())
     fresh: dict[str, list[str]] = {}
     for record in sorted((r for r in records if r.id not in keys), key=lambda r: r.id):
         fresh.setdefault(base_key(record.csl, key_format), []).append(record.id)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import difflib
 import gc
+import logging
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lockfile
-from .config import load_config
+from .config import config_table, load_config
 from .errors import AwesomeBibError
 from .keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
 from .listfile import AwesomeList, read_list
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from .services import ResolveSettings
 
 EMBEDDED_NAME = "awesome-moe-inference.md"
+SAVE_WAIT = 10.0  # seconds a quick writer waits for another one to finish with the lockfile
+log = logging.getLogger("awesome_bib.library")
 
 
 def embedded_list_path() -> Path:
@@ -95,8 +99,8 @@ class Library:
             [s for s in sections if s.slug == wanted],
             [s for s in sections if s.title.lower() == wanted],
             [s for s in sections if s.slug == _slug(wanted) or s.path == _slug_path(wanted)],
-            [s for s in sections if s.slug.startswith(_slug(wanted)) or s.path.startswith(wanted)
-             or s.title.lower().startswith(wanted)],
+            _topmost([s for s in sections if s.slug.startswith(_slug(wanted)) or s.path.startswith(wanted)
+                      or s.title.lower().startswith(wanted)]),
         ):
             if len(matches) == 1:
                 return matches[0]
@@ -171,14 +175,22 @@ class Library:
         return lockfile.dumps(lockfile.Lockfile(self.key_format, {r.id: r for r in self.records}))
 
     def save(self) -> None:
-        """Write the lockfile atomically, holding its guard against a concurrent run."""
-        with lockfile.exclusive(self.lockfile_path):
+        """Write the lockfile, holding its guard; waits a little for another quick writer (parallel
+        exports of one list after an edit), not for a long ``resolve``."""
+        with lockfile.exclusive(self.lockfile_path, wait=SAVE_WAIT):
             self.write()
 
     def write(self) -> None:
-        """Write the lockfile atomically; the caller holds its guard (see :func:`lockfile.exclusive`)."""
+        """Write the lockfile atomically when its text changed; the caller holds its guard (see
+        :func:`lockfile.exclusive`)."""
+        text = self.lockfile_text()
         try:
-            lockfile.write_atomic(self.lockfile_path, self.lockfile_text())
+            if self.lockfile_path.read_text("utf-8") == text:
+                return
+        except (OSError, UnicodeDecodeError):
+            pass
+        try:
+            lockfile.write_atomic(self.lockfile_path, text)
         except OSError as error:
             raise AwesomeBibError(f"{self.lockfile_path}: cannot write lockfile: {error.strerror or error}") from None
 
@@ -188,8 +200,8 @@ class Library:
         ``[resolve]`` and ``[services]`` config tables (environment variables win, see services)."""
         from .services import load_settings
 
-        options = self.config.get("resolve", {})
-        settings = load_settings(self.config.get("services"), mailto=mailto or options.get("mailto"),
+        options = config_table(self.config, "resolve")
+        settings = load_settings(config_table(self.config, "services"), mailto=mailto or options.get("mailto"),
                                  offline=offline)
         return settings, prefer or options.get("prefer", "published")
 
@@ -200,7 +212,7 @@ class Library:
 
 def key_format_of(config: dict[str, Any]) -> str:
     """The ``[keys] format`` setting, checked."""
-    return validate_format(str(config.get("keys", {}).get("format", DEFAULT_KEY_FORMAT)))
+    return validate_format(str(config_table(config, "keys").get("format", DEFAULT_KEY_FORMAT)))
 
 
 def _slug(text: str) -> str:
@@ -251,10 +263,15 @@ def _open(list_path: Path | None, update_lockfile: bool) -> Library:
     listed = build_records(awesome.entries, awesome.sections)
     previous = locked.records if locked else {}
     records = [merge_listed(r, previous[r.id]) if r.id in previous else r for r in listed]
-    keys = assign_keys(records, {r.id: previous[r.id].key for r in records if r.id in previous},
-                       key_format)
+    pinned = {r.id: previous[r.id].key for r in records if r.id in previous}
+    pinned |= carried_keys([r for r in records if r.id not in previous],
+                           [r for rid, r in previous.items() if rid not in fresh_ids(listed)])
+    keys = assign_keys(records, pinned, key_format)
     for record in records:
         record.csl["id"] = keys[record.id]
+        if record.id in pinned and pinned[record.id] != keys[record.id]:
+            log.warning("%s: key %s was given to two papers (lockfiles merged?); %s now has key %s",
+                        read_path, pinned[record.id], record.id, keys[record.id])
     overrides = load_overrides(overrides_location(path, embedded), records)
     fresh = {r.id: r for r in listed}
     records = [_restart(fresh[r.id], r.key) if stale_overrides(r, overrides.get(r.id, {})) else r
@@ -288,6 +305,54 @@ def merge_listed(listed: Record, locked: Record) -> Record:
     csl = {**locked.csl, "custom": dict(sorted(custom.items()))}
     return Record(listed.id, csl, locked.status, locked.provenance, locked.notes,
                   listed.list_notes, listed.list_hash)
+
+
+def fresh_ids(records: list[Record]) -> set[str]:
+    return {record.id for record in records}
+
+
+def _identifiers(record: Record) -> set[str]:
+    """Every identifier a record is known by: its identity, its ids, a DOI or arXiv id a service found."""
+    custom = record.csl.get("custom", {})
+    known = {record.id} | {f"{kind}:{value}" for kind, value in custom.get("ids", {}).items()}
+    if record.csl.get("DOI"):
+        known.add(f"doi:{str(record.csl['DOI']).lower()}")
+    if custom.get("arxiv"):
+        known.add(f"arxiv:{custom['arxiv']}")
+    return known
+
+
+def _titles(record: Record) -> set[str]:
+    """The record's title and the list's title it replaced, folded for comparison."""
+    titles = [record.csl.get("title"), record.provenance.get("title", {}).get("list")]
+    return {re.sub(r"[^a-z0-9]", "", str(t).casefold()) for t in titles if t}
+
+
+def carried_keys(new: list[Record], gone: list[Record]) -> dict[str, str]:
+    """Keys that follow a paper whose link changed: a paper new to the lockfile takes the key of a
+    paper that left it when the two share an identifier (the new link is the DOI or arXiv id the old
+    record had), else when they have the same title and no other paper does."""
+    carried: dict[str, str] = {}
+    left = list(gone)
+    for record in new:
+        ids = _identifiers(record)
+        match = next((old for old in left if ids & _identifiers(old)), None)
+        if match is None:
+            same_title = [old for old in left if _titles(old) & _titles(record)]
+            unique = len(same_title) == 1 and sum(bool(_titles(r) & _titles(record)) for r in new) == 1
+            match = same_title[0] if unique else None
+        if match is not None:
+            left.remove(match)
+            carried[record.id] = match.key
+            log.warning("the link of %s changed (%s -> %s): it keeps its key; `resolve` looks it up again",
+                        match.key, match.id, record.id)
+    return carried
+
+
+def _topmost(sections: list[Section]) -> list[Section]:
+    """Of matching sections, those not inside another match (a prefix names the parent, not its children)."""
+    paths = [s.path for s in sections]
+    return [s for s in sections if not any(s.path.startswith(other + "/") for other in paths)]
 
 
 def _restart(listed: Record, key: str) -> Record:

@@ -48,6 +48,14 @@ def _record_to_json(record: Record) -> dict[str, Any]:
 
 
 def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
+    _expect(data, dict, record_id)
+    _expect(data["key"], str, f"{record_id} key")
+    _expect(data["csl"], dict, f"{record_id} csl")
+    _expect(data.get("provenance", {}), dict, f"{record_id} provenance")
+    for name, origin in data.get("provenance", {}).items():
+        _expect(origin, dict, f"{record_id} provenance {name}")
+    _expect(data.get("notes", []), list, f"{record_id} notes")
+    _expect(data.get("status", "listed"), str, f"{record_id} status")
     csl = {"id": data["key"], **data["csl"]}
     return Record(
         id=record_id,
@@ -65,6 +73,11 @@ def same_content(first: Lockfile, second: Lockfile) -> bool:
         _record_to_json(record) == _record_to_json(second.records[record_id])
         for record_id, record in first.records.items()
     )
+
+
+def _expect(value: Any, kind: type, where: str) -> None:
+    if not isinstance(value, kind):
+        raise TypeError(f"{where}: expected {kind.__name__}, found {type(value).__name__}")
 
 
 def dumps(lock: Lockfile) -> str:
@@ -88,7 +101,12 @@ def loads(text: str, source: str = "<lockfile>") -> Lockfile:
             )
         records = {rid: _record_from_json(rid, data) for rid, data in document["records"].items()}
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        detail = f"line {error.lineno}" if isinstance(error, json.JSONDecodeError) else repr(error)
+        if isinstance(error, json.JSONDecodeError):
+            detail = f"line {error.lineno}"
+        elif isinstance(error, KeyError):
+            detail = f"missing {error.args[0]!r}"
+        else:
+            detail = str(error)
         raise AwesomeBibError(
             f"{source}: not a valid awesome-bib lockfile ({detail}); restore it from version control "
             "or delete it to rebuild it from the list"
@@ -142,14 +160,15 @@ def _guard_path(path: Path) -> Path:
 
 
 @contextmanager
-def exclusive(path: Path) -> Iterator[None]:
-    """Hold the lockfile's guard for a run that writes it; a second run fails at once, clearly."""
+def exclusive(path: Path, wait: float = 0) -> Iterator[None]:
+    """Hold the lockfile's guard for a run that writes it.  Another run holding it makes this one
+    fail clearly, at once or after ``wait`` seconds (quick writers can afford to wait)."""
     from filelock import FileLock, Timeout
 
     guard = _guard_path(path)
     try:
         guard.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(guard), timeout=0)
+        lock = FileLock(str(guard), timeout=wait)
         lock.acquire()
     except Timeout:
         raise AwesomeBibError(

@@ -56,13 +56,21 @@ def list_version(library: Library, given: str | None) -> str:
     return f"sha256:{digest[:12]}"
 
 
+# Names the release itself uses: a top-level section with one of them gets "-section" added.
+RESERVED_STEMS = frozenset({"all", "manifest", "readme"})
+
+
 def parts_of(library: Library) -> list[Part]:
     """``all`` and every section with papers (parents included), in list order."""
     parts = [Part("all", "All papers", 1, library.records_in(None))]
     for section in library.sections:
         records = library.records_in(library.select([section.path]))
         if records:
-            parts.append(Part(section.path, section.title, section.level, records))
+            top, _, below = section.path.partition("/")
+            if top in RESERVED_STEMS:
+                top += "-section"
+            stem = f"{top}/{below}" if below else top
+            parts.append(Part(stem, section.title, section.level, records))
     return parts
 
 
@@ -152,10 +160,21 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def write_release(out: Path, files: dict[str, bytes]) -> list[str]:
+def write_release(out: Path, files: dict[str, bytes], protect: Path | None = None) -> list[str]:
     """Write the files (each atomically), remove what the previous release wrote and this one
-    does not; returns the removed paths."""
+    does not; returns the removed paths.
+
+    A file that is already there and that no earlier release wrote (the list itself, say, with
+    ``--out .``) is never overwritten: that is an error, before anything is written."""
     previous = _previous_files(out)
+    for name in sorted(files):
+        target = out / name
+        mine = name in previous and not (protect is not None and target.resolve() == protect.resolve())
+        if target.exists() and not mine:
+            raise AwesomeBibError(
+                f"{target}: exists and was not written by an earlier release; choose another --out "
+                "(an empty folder such as exports/) or move that file"
+            )
     for name, data in files.items():
         try:
             write_atomic(out / name, data)

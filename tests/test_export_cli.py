@@ -180,3 +180,21 @@ def test_a_reader_that_stops_early_gets_no_error() -> None:
     process.wait(timeout=30)
     assert process.stderr.read() == b""
     assert process.returncode in (0, 141)
+
+
+def test_a_prefix_of_a_parent_section_names_the_parent() -> None:
+    def keys(query: str) -> set[str]:
+        return {item["id"] for item in json.loads(run("export", "-f", "csljson", "-s", query).stdout)}
+
+    assert keys("system") == keys("system-level-optimization")
+    assert len(keys("Model-Level")) == 33
+
+
+def test_parallel_exports_after_an_edit_all_succeed(seed_copy: Path) -> None:
+    seed_copy.write_text(seed_copy.read_text("utf-8") + "\n[Arxiv'24] [New](https://arxiv.org/abs/2401.00009)\n")
+    root = Path(__file__).parent.parent
+    command = [sys.executable, "-m", "awesome_bib", "export", "--list", str(seed_copy), "-s"]
+    processes = [subprocess.Popen([*command, section], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for section in ("survey", "pruning", "quantization", "expert-parallel")]
+    for process in processes:
+        assert process.wait(timeout=60) == 0, process.stderr.read() if process.stderr else ""

@@ -124,3 +124,42 @@ def test_keys_are_unique_ignoring_case() -> None:
     records = [Record(id="a", csl={"title": "X"}), Record(id="b", csl={"title": "Y"})]
     keys = assign_keys(records, {"a": "Smith2024"}, "{Auth}")
     assert keys["a"] == "Smith2024" and keys["b"].lower() != "smith2024"
+
+
+def test_a_paper_whose_link_changes_keeps_its_key(seed_copy: Path) -> None:
+    before = keys_of(seed_copy)
+    text = seed_copy.read_text("utf-8")
+    # The Lina paper: its USENIX page swapped for a DOI link with the same title …
+    text = text.replace("https://www.usenix.org/conference/atc23/presentation/li-jiamin",
+                        "https://dl.acm.org/doi/10.5555/3620237.3620293")
+    seed_copy.write_text(text, "utf-8")
+    result = run("export", "--list", seed_copy, "-f", "csljson")
+    assert "the link of accelerating2023distributed changed" in result.stderr
+    after = {item["URL"]: item["id"] for item in json.loads(result.stdout)}
+    assert after["https://dl.acm.org/doi/10.5555/3620237.3620293"] == "accelerating2023distributed"
+    assert len(after) == len(before)
+
+
+def test_a_key_given_twice_by_merged_lockfiles_is_given_anew_with_a_warning(seed_copy: Path) -> None:
+    keys_of(seed_copy)
+    path = seed_copy.parent / "README.lock.json"
+    document = json.loads(path.read_text("utf-8"))
+    document["records"]["arxiv:2310.02410"]["key"] = "qmoe2023practical"  # as a bad merge could leave it
+    path.write_text(json.dumps(document), "utf-8")
+    result = run("export", "--list", seed_copy, "-f", "csljson")
+    assert result.exit_code == 0
+    assert "key qmoe2023practical was given to two papers" in result.stderr
+    keys = [item["id"] for item in json.loads(result.stdout)]
+    assert len(keys) == len(set(keys)) and "qmoe2023practical" in keys
+
+
+def test_a_new_link_naming_an_identifier_the_old_record_had_carries_the_key() -> None:
+    from awesome_bib.library import carried_keys
+
+    gone = Record(id="arxiv:2402.11187", csl={"id": "yang2024laco", "title": "LaCo",
+                                             "DOI": "10.18653/v1/2024.findings-emnlp.372",
+                                             "custom": {"arxiv": "2402.11187"}})
+    new = Record(id="doi:10.18653/v1/2024.findings-emnlp.372",
+                 csl={"title": "Something else", "custom": {"ids": {"acl": "2024.findings-emnlp.372"}}})
+    unrelated = Record(id="arxiv:2401.00001", csl={"title": "LaCo 2", "custom": {}})
+    assert carried_keys([unrelated, new], [gone]) == {"doi:10.18653/v1/2024.findings-emnlp.372": "yang2024laco"}

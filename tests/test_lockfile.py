@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib import lockfile
+from awesome_bib import library, lockfile
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.library import embedded_list_path, lockfile_path_for, open_library, user_lockfile_path
 from conftest import run
@@ -120,7 +120,9 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
     assert [p.name for p in tmp_path.iterdir()] == ["x.lock.json"]  # no temporary file left behind
 
 
-def test_a_second_writer_is_refused_while_one_holds_the_lockfile(seed_copy: Path) -> None:
+def test_a_second_writer_is_refused_while_one_holds_the_lockfile(seed_copy: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(library, "SAVE_WAIT", 0.2)
     path = lockfile_path_for(seed_copy)
     with lockfile.exclusive(path):
         result = run("export", "--list", seed_copy)
@@ -159,3 +161,21 @@ def test_the_shipped_lockfile_holds_only_list_or_real_service_data() -> None:
         for field, origin in record.get("provenance", {}).items():
             assert origin["source"] in real, f"{record_id} {field}: {origin}"
         assert set(record.get("provenance", {})) >= {k for k in record["csl"] if k != "custom"}, record_id
+
+
+def test_a_lockfile_with_fields_of_the_wrong_type_is_a_clear_error(seed_copy: Path) -> None:
+    run("export", "--list", seed_copy)
+    path = seed_copy.parent / "README.lock.json"
+    document = json.loads(path.read_text("utf-8"))
+    document["records"]["arxiv:2310.16795"]["provenance"] = []
+    path.write_text(json.dumps(document), "utf-8")
+    result = run("export", "--list", seed_copy)
+    assert result.exit_code == 2
+    assert ("not a valid awesome-bib lockfile (arxiv:2310.16795 provenance: expected dict, found list)"
+            in result.stderr)
+
+
+def test_a_config_table_of_the_wrong_shape_is_a_clear_error(seed_copy: Path) -> None:
+    (seed_copy.parent / "awesome-bib.toml").write_text("keys = 3\n", "utf-8")
+    result = run("export", "--list", seed_copy)
+    assert result.exit_code == 2 and "awesome-bib.toml: keys must be a table" in result.stderr

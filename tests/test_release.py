@@ -101,3 +101,25 @@ def test_the_repositorys_exports_are_the_release_of_the_embedded_list(tmp_path: 
     assert tree(REPOSITORY_EXPORTS) == tree(tmp_path), (
         "exports/ is stale: regenerate it with `XDG_DATA_HOME=$(mktemp -d) awesome-bib release --out exports`"
     )
+
+
+def test_release_never_overwrites_a_file_it_did_not_write(seed_copy: Path) -> None:
+    original = seed_copy.read_text("utf-8")
+    result = run("release", "--list", seed_copy, "--out", seed_copy.parent)
+    assert result.exit_code == 2
+    assert "README.md: exists and was not written by an earlier release" in result.stderr
+    assert seed_copy.read_text("utf-8") == original
+    assert sorted(p.name for p in seed_copy.parent.iterdir()) == ["README.lock.json", "README.md"]
+
+
+def test_sections_named_like_release_files_do_not_collide(tmp_path: Path) -> None:
+    listing = tmp_path / "list.md"
+    listing.write_text("# Names\n\n## All\n\n[Arxiv'24] [A](https://arxiv.org/abs/2401.00001)\n\n"
+                       "## Manifest\n\n[Arxiv'24] [B](https://arxiv.org/abs/2401.00002)\n\n"
+                       "## Readme\n\n[Arxiv'24] [C](https://arxiv.org/abs/2401.00003)\n", "utf-8")
+    out = tmp_path / "out"
+    release(out, "--list", listing)
+    assert len(json.loads((out / "all.json").read_text("utf-8"))) == 3
+    assert len(json.loads((out / "all-section.json").read_text("utf-8"))) == 1
+    assert json.loads((out / "manifest.json").read_text("utf-8"))["list"]["papers"] == 3
+    assert (out / "manifest-section.bib").exists() and (out / "readme-section.md").exists()

@@ -140,11 +140,19 @@ def test_overrides_beside_the_list_always_win(listing: Path, fake_api: FakeAPI) 
     assert record["provenance"]["title"] == {"source": "override"}
 
 
-def test_an_override_naming_no_paper_is_a_clear_error(listing: Path) -> None:
+def test_an_override_naming_no_paper_is_skipped_with_a_warning(listing: Path) -> None:
     listing.with_name("README.overrides.toml").write_text('[nosuchkey]\ntitle = "x"\n', "utf-8")
     result = run("export", "--list", listing)
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     assert "README.overrides.toml: [nosuchkey] names no paper of the list" in result.stderr
+    assert "@misc{mixtral8x7b2024," in result.stdout
+
+
+def test_an_override_of_the_wrong_type_is_a_clear_error(listing: Path) -> None:
+    listing.with_name("README.overrides.toml").write_text('[mixtral8x7b2024]\nauthor = "Somebody"\n', "utf-8")
+    result = run("export", "--list", listing)
+    assert result.exit_code == 2
+    assert "README.overrides.toml: [mixtral8x7b2024] author must be a list of names" in result.stderr
 
 
 def test_a_second_concurrent_run_is_refused(listing: Path, fake_api: FakeAPI) -> None:
@@ -183,3 +191,20 @@ def test_a_run_killed_midway_leaves_a_valid_lockfile_and_the_next_run_carries_on
         asked_again = {i for e in again for ids in e.query.get("id_list", []) for i in ids.split(",")}
         done_before = {rid.split(":", 1)[1] for rid, s in partial.items() if s in ("resolved", "upgraded")}
         assert not asked_again & done_before  # what was finished is not asked again
+
+
+def test_ctrl_c_stops_at_once_with_one_line(listing: Path) -> None:
+    with FakeAPI(Fixtures.load(), latency=5) as api:
+        env = {**os.environ, **api.env()}
+        root = Path(__file__).parent.parent
+        process = subprocess.Popen([sys.executable, "-m", "awesome_bib", "resolve", "--list", str(listing)],
+                                   cwd=root, env=env, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)  # requests are in flight, answering in 5 s
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+        assert time.monotonic() - started < 2
+        assert process.returncode == 130
+        stderr = process.stderr.read() if process.stderr else ""
+        assert "awesome-bib: interrupted" in stderr and "Traceback" not in stderr
+        json.loads(lockfile_path_for(listing).read_text("utf-8"))  # still a valid lockfile

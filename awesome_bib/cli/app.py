@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -27,8 +28,11 @@ class _Group(click.Group):
             click.echo(f"awesome-bib: error: {error}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
+            # Everything worth keeping is already on disk (files are replaced atomically); leave at
+            # once rather than wait for requests in flight, and without a second-Ctrl-C traceback.
             click.echo("awesome-bib: interrupted", err=True)
-            sys.exit(130)
+            sys.stdout.flush()
+            os._exit(130)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
@@ -46,9 +50,27 @@ class _Group(click.Group):
             sys.exit(2)
 
 
+class _StderrLines(logging.Handler):
+    """Library log records as ``awesome-bib: warning: …`` lines on the current stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno >= logging.WARNING else "info"
+        click.echo(f"awesome-bib: {level}: {record.getMessage()}", err=True)
+
+
+def _report_logs(verbose: bool) -> None:
+    """Warnings from the library go to stderr, one line each; with --verbose, what it decided too."""
+    logger = logging.getLogger("awesome_bib")
+    if not any(isinstance(handler, _StderrLines) for handler in logger.handlers):
+        logger.addHandler(_StderrLines())
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="awesome-bib")
-def main() -> None:
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also say what was decided along the way (retries, rejected search candidates).")
+def main(verbose: bool) -> None:
     """Citations for a curated awesome list of papers.
 
     Every command works on the list given with --list, or on the embedded default list
@@ -60,7 +82,9 @@ def main() -> None:
       awesome-bib export --section quantization
       awesome-bib export --all --format csljson -o all.json
       awesome-bib export --list README.md --section "Model Compression"
+      awesome-bib -v resolve --list README.md
     """
+    _report_logs(verbose)
 
 
 def list_option(command: F) -> F:

@@ -34,7 +34,7 @@ def release(list_path: Path | None, out: Path, style: str, version: str | None) 
     """
     library = open_library(list_path)
     files = release_files(library, style, list_version(library, version))
-    removed = write_release(out, files)
+    removed = write_release(out, files, protect=library.awesome.path)
     sections = sum(1 for name in files if name.endswith(".bib")) - 1
     click.echo(f"wrote {len(files)} files ({sections} sections) to {out}"
                + (f"; removed {len(removed)} stale" if removed else ""), err=True)
