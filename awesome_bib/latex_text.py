@@ -165,6 +165,23 @@ def escape_latex(text: str) -> str:
     return _escape_normalized(normalize_text(text))
 
 
+# What pdflatex cannot print and a reader does not miss: pictographs and invisible characters.
+_DROPPABLE = frozenset({"So", "Sk", "Cf", "Mn", "Co", "Cn"})
+
+
+def printable_latex(text: str) -> str:
+    r""":func:`escape_latex` for text of a document pdflatex typesets: emoji and invisible characters
+    that have no LaTeX spelling are left out, as a heading's decoration.
+
+    >>> print(printable_latex("📚 Milestone Papers & more"))
+    Milestone Papers \& more
+    """
+    kept = "".join(char for char in normalize_text(text)
+                   if char.isascii() or _spell_non_ascii(char) != char
+                   or unicodedata.category(char) not in _DROPPABLE)
+    return escape_latex(" ".join(kept.split()))
+
+
 _ASCII_INNER_CAPITAL_OR_DIGIT = re.compile(r"[A-Za-z][^A-Z]*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, require_tools, run
+from conftest import DATA, copy_list, require_tools, run
 
 pytestmark = pytest.mark.slow
 
@@ -141,3 +141,11 @@ def test_a_hostile_list_drafts_into_inert_text(tmp_path: Path, backend: str, tax
     assert {"https://github.com/x/y?a=1&b=~c#L10", "https://github.com/VITA-Group/M3ViT_a%20b#readme"} <= (
         link_targets(out / "survey.pdf")
     )
+
+
+def test_emoji_and_invisible_characters_in_headings_do_not_stop_pdflatex(tmp_path: Path) -> None:
+    listing = copy_list(DATA / "latex" / "emoji.md", tmp_path, name="emoji.md")
+    result = run("latex", "--list", listing, "--out", tmp_path / "draft")
+    assert result.exit_code == 0, result.stderr
+    text = build(tmp_path / "draft", "natbib")
+    assert "Milestone Papers" in text and "Systems & Serving" in text

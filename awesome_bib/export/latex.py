@@ -7,7 +7,7 @@ Pure functions of plain data, no I/O (see :mod:`.latex_tree` for the input).
   (:func:`~.latex_forest.taxonomy_figure`).
 * :func:`~.latex_tree.cite_command` -- one ``\cite{...}`` for a list of keys.
 
-Every piece of text from the list goes through :func:`~awesome_bib.latex_text.escape_latex`.
+Every piece of text from the list goes through :func:`~awesome_bib.latex_text.printable_latex`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..errors import AwesomeBibError
-from ..latex_text import escape_latex, normalize_text
+from ..latex_text import normalize_text, printable_latex
 from ..model import CSLItem, Section
 from .latex_forest import FOREST_STYLE, taxonomy_figure
 from .latex_table import summary_table
@@ -52,16 +52,16 @@ def _paper_item(item: CSLItem, options: SurveyOptions) -> str:
     title = normalize_text(str(item.get("title") or item["id"]))
     head, _, rest = title.partition(":")
     if head.strip() and rest.strip():
-        text = f"\\textbf{{{escape_latex(head)}}}: {escape_latex(rest)}"
+        text = f"\\textbf{{{printable_latex(head)}}}: {printable_latex(rest)}"
     else:
-        text = escape_latex(title)
+        text = printable_latex(title)
     return f"  \\item {text}~{cite_items([item], options.cite)}"
 
 
 def _section_text(node: SectionNode, options: SurveyOptions) -> list[str]:
     section = node.section
     command = HEADINGS[node.depth] if node.depth < len(HEADINGS) else DEEPER_HEADING
-    parts = [f"\\{command}{{{escape_latex(section.title)}}}\\label{{{label_of('sec', section)}}}\n"]
+    parts = [f"\\{command}{{{printable_latex(section.title)}}}\\label{{{label_of('sec', section)}}}\n"]
     sentences = []
     if node.papers:
         besides = " besides its subsections" if node.children else ""
@@ -79,7 +79,7 @@ def _section_text(node: SectionNode, options: SurveyOptions) -> list[str]:
     if sentences:
         parts.append(" ".join(sentences) + "\n")
     if with_figure:
-        parts.append(taxonomy_figure([node], options, "leaves", f"Papers on {escape_latex(section.title)}.",
+        parts.append(taxonomy_figure([node], options, "leaves", f"Papers on {printable_latex(section.title)}.",
                                      label_of("fig", section)))
     if node.papers and options.papers == "list":
         items = [_paper_item(item, options) for item in node.papers]
@@ -108,7 +108,7 @@ def survey_body(
         parts.append(f"% Headings without papers, left out: {'; '.join(normalize_text(t) for t in left_out)}\n")
     if options.taxonomy != "none":
         parts.append(FOREST_STYLE)
-    name = f" \\emph{{{escape_latex(list_title)}}}" if list_title else ""
+    name = f" \\emph{{{printable_latex(list_title)}}}" if list_title else ""
     headings = sum(1 for root in roots for _ in root.walk())
     sentence = (f"This draft follows the headings of the list{name}: "
                 f"{_counted(len(every), 'paper')} in {_counted(headings, 'section')}.")
@@ -127,10 +127,10 @@ def _overview(roots: Sequence[SectionNode], options: SurveyOptions, list_title: 
     if mode is None or (mode == "counts" and len(roots) == 1):
         return []
     if len(roots) == 1:
-        caption = f"Taxonomy of {escape_latex(roots[0].section.title)}."
+        caption = f"Taxonomy of {printable_latex(roots[0].section.title)}."
         return [taxonomy_figure(roots, options, mode, caption, "fig:taxonomy")]
-    title = escape_latex(options.title or list_title or "Survey")
-    caption = f"Taxonomy of {escape_latex(list_title)}." if list_title else "Taxonomy of the papers."
+    title = printable_latex(options.title or list_title or "Survey")
+    caption = f"Taxonomy of {printable_latex(list_title)}." if list_title else "Taxonomy of the papers."
     return [taxonomy_figure(roots, options, mode, caption, "fig:taxonomy", title)]
 
 
@@ -173,7 +173,7 @@ def survey_tex(
             *(f"%   {line}" for line in bibliography_lines(options)),
         ]
         return "\n".join(header) + "\n\n" + body
-    title = escape_latex(options.title or list_title or "Survey draft")
+    title = printable_latex(options.title or list_title or "Survey draft")
     lines = [
         "% Survey draft written by awesome-bib; build it with: latexmk -pdf survey.tex",
         r"\documentclass[11pt]{article}",

@@ -10,7 +10,7 @@ titles wrap.  Papers, each ``ShortName~\cite{key}``, end the tree in one of two 
 An overview (``counts``) shows the sections alone, each with its number of papers.  An
 ``adjustbox`` shrinks a tree still wider than the line or taller than the page, so no figure
 overflows whatever the list.  Node text is always wrapped in braces: forest then reads commas, ``=``
-and brackets in a title as text, and :func:`~awesome_bib.latex_text.escape_latex` has already made
+and brackets in a title as text, and :func:`~awesome_bib.latex_text.printable_latex` has already made
 every brace a balanced pair.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..latex_text import escape_latex
+from ..latex_text import printable_latex
 from .latex_tree import SectionNode, SurveyOptions, paper_label
 
 TAXONOMY_MODES = ("grouped", "leaves", "counts")
@@ -70,7 +70,7 @@ def _papers_box(node: SectionNode, options: SurveyOptions, indent: int, right_ed
 
 def _section_node(node: SectionNode, options: SurveyOptions, mode: str, indent: int, right_edge: float) -> str:
     children = [_section_node(child, options, mode, indent + 1, right_edge) for child in node.children]
-    title = escape_latex(node.section.title)
+    title = printable_latex(node.section.title)
     if mode == "counts":
         return _node(f"{title} ({len(node.all_papers())})", "taxonomy section", children, indent)
     if mode == "grouped":

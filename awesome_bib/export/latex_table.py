@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from ..latex_text import escape_latex
+from ..latex_text import printable_latex
 from ..model import CSLItem
 from .latex_tree import SectionNode, SurveyOptions, label_of, paper_label
 
@@ -36,7 +36,7 @@ def venue_of(item: CSLItem) -> str:
     for field in ("container-title-short", "container-title", "event-title", "publisher"):
         value = item.get(field)
         if isinstance(value, str) and value.strip():
-            return escape_latex(value)
+            return printable_latex(value)
     return "arXiv" if (item.get("custom") or {}).get("arxiv") else "--"
 
 
@@ -64,7 +64,7 @@ def summary_table(node: SectionNode, options: SurveyOptions) -> str:
         for _, share in TABLE_COLUMNS
     )
     head = " & ".join(f"\\textbf{{{name}}}" for name, _ in TABLE_COLUMNS) + r" \\"
-    title = escape_latex(node.section.title)
+    title = printable_latex(node.section.title)
     lines = [
         r"\begingroup\small",
         f"\\begin{{longtable}}{{@{{}}{columns}@{{}}}}",

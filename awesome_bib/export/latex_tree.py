@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import AwesomeBibError
-from ..latex_text import escape_latex, normalize_text
+from ..latex_text import normalize_text, printable_latex
 from ..model import CSLItem, Section
 from .bibtex import CITATION_KEY
 
@@ -180,7 +180,7 @@ def short_name(title: str) -> str:
 
 def paper_label(item: CSLItem, options: SurveyOptions) -> str:
     r"""``ShortName~\cite{key}``, the way tables and figures name a paper."""
-    return f"{escape_latex(short_name(str(item.get('title') or item['id'])))}~{cite_items([item], options.cite)}"
+    return f"{printable_latex(short_name(str(item.get('title') or item['id'])))}~{cite_items([item], options.cite)}"
 
 
 def label_of(kind: str, section: Section) -> str:
