@@ -18,7 +18,7 @@ from .sources import Candidate
 
 # What a published version replaces on a preprint's record (the authors and arXiv id stay).
 PUBLISHED_FIELDS = (
-    "title", "type", "container-title", "event-title", "collection-title", "issued", "page",
+    "title", "type", "container-title", "container-title-short", "event-title", "collection-title", "issued", "page",
     "volume", "issue", "number", "DOI", "URL", "publisher", "publisher-place", "ISSN", "ISBN",
     "custom.dblp",
 )
@@ -28,7 +28,7 @@ PREPRINT_IDENTIFIERS = ("DOI", "number")
 
 # Where a paper appeared: on a preprint's record the list's claims of these go unless confirmed.
 VENUE_FIELDS = (
-    "container-title", "event-title", "collection-title", "volume", "issue", "number", "page",
+    "container-title", "container-title-short", "event-title", "collection-title", "volume", "issue", "number", "page",
     "publisher", "publisher-place", "ISSN", "ISBN",
 )
 TRUSTED_SOURCES = ("list", "override")

@@ -393,13 +393,13 @@ class _Resolver:
             return
         choice = choose(reference, found)
         papers = [(c, m) for c, m in choice.accepted if not is_corr(c)]
-        preprints = [(c, m) for c, m in choice.accepted if is_corr(c)]
+        preprints = [(c, m) for c, m in choice.accepted if is_corr(c) and _arxiv_of(c)]
         if papers:
             job.base, job.base_score = papers[0][0], papers[0][1].score
             if preprints:
                 job.preprint_of_corr = (preprints[0][0], preprints[0][1].score)
         elif preprints:
-            job.arxiv = preprints[0][0].csl["custom"]["arxiv"]  # an arXiv paper: ask arXiv
+            job.arxiv = _arxiv_of(preprints[0][0])  # an arXiv paper: ask arXiv
             job.base_score = preprints[0][1].score
         elif choice.rejected:
             job.misses.append(f"{kind}: no match for the title ({len(choice.rejected)} rejected)")
@@ -448,7 +448,7 @@ class _Resolver:
         extra = job.preprint_of_corr or ((job.s2, 1.0) if job.s2 is not None else None)
         if extra and "arxiv" not in csl.get("custom", {}):
             candidate, score = extra
-            arxiv = candidate.csl.get("custom", {}).get("arxiv")
+            arxiv = _arxiv_of(candidate)
             if arxiv:
                 put(csl, provenance, "custom.arxiv", arxiv, candidate, score)
         upgraded = self.prefer_published and job.published is not None
@@ -473,6 +473,10 @@ def _search_reference(job: _Job) -> Reference:
 
 def _pending(job: _Job, steps: list[Step]) -> list[Step]:
     return [(kind, key) for kind, key in steps if f"{kind}:{key}" not in job.done]
+
+
+def _arxiv_of(candidate: Candidate) -> str | None:
+    return (candidate.csl.get("custom") or {}).get("arxiv")
 
 
 def _is_preprint(candidate: Candidate) -> bool:

@@ -1,0 +1,177 @@
+"""Resolving when the services misbehave: odd answers, wrong endpoints, refreshes that fail."""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import awesome_bib.sources
+import awesome_bib.sources.dblp
+from awesome_bib.http import ServiceClient, ServiceUnavailable
+from awesome_bib.model import Record
+from awesome_bib.resolve import resolve_records
+from awesome_bib.services import ResolveSettings
+from awesome_bib.sources import Reference
+from awesome_bib.sources.arxiv import ArxivSource
+from awesome_bib.sources.crossref import CrossrefSource
+from awesome_bib.sources.dblp import DblpSource
+from awesome_bib.sources.semanticscholar import SemanticScholarSource
+from tests.fakeapi import FakeAPI, Fault, list_record
+
+MALFORMED = Path(__file__).parent / "data" / "api" / "malformed"
+JANUS = "10.1145/3603269.3604869"
+SCHEMOE = "10.1145/3627703.3650083"
+MIXTRAL = Reference("Mixtral of Experts", ({"given": "Albert Q.", "family": "Jiang"},), 2024)
+
+
+def body(name: str) -> str:
+    return (MALFORMED / name).read_text(encoding="utf-8")
+
+
+def source(settings: ResolveSettings, service: str) -> Any:
+    kinds = {"arxiv": ArxivSource, "crossref": CrossrefSource, "dblp": DblpSource,
+             "semanticscholar": SemanticScholarSource}
+    return kinds[service](ServiceClient(settings.service(service)))
+
+
+def test_venue_and_answer_helpers_do_what_their_examples_say() -> None:
+    for module in (awesome_bib.sources, awesome_bib.sources.dblp):
+        assert doctest.testmod(module).failed == 0
+
+
+# -- answers of the wrong shape are malformed: retried, then unknown -------------------------------
+
+WRONG_SHAPES: list[tuple[str, str, Callable[[Any], Any]]] = [
+    ("crossref", "crossref-work-author-strings.json", lambda s: s.lookup([JANUS])),
+    ("crossref", "crossref-work-author-number.json", lambda s: s.lookup([JANUS])),
+    ("crossref", "crossref-search-relation-string.json", lambda s: s.search(MIXTRAL)),
+    ("semanticscholar", "s2-journal-string.json", lambda s: s.lookup(["ARXIV:2401.04088"])),
+    ("semanticscholar", "s2-external-ids-list.json", lambda s: s.lookup(["ARXIV:2401.04088"])),
+    ("dblp", "dblp-author-number.json", lambda s: s.search(MIXTRAL)),
+    ("dblp", "dblp-hit-string.json", lambda s: s.search(MIXTRAL)),
+]
+
+
+@pytest.mark.parametrize(("service", "answer", "ask"), WRONG_SHAPES,
+                         ids=[answer for _, answer, _ in WRONG_SHAPES])
+def test_an_answer_of_the_wrong_shape_is_malformed_and_retried(
+    service: str, answer: str, ask: Callable[[Any], Any],
+    api_settings: ResolveSettings, fake_api: FakeAPI,
+) -> None:
+    fake_api.take_down(service, Fault(body=body(answer)))
+    with pytest.raises(ServiceUnavailable) as raised:
+        ask(source(api_settings, service))
+    assert "malformed response" in str(raised.value)
+    assert str(raised.value).endswith("(unknown, retry later)")
+    assert fake_api.counts[service] == 3  # retried like a 5xx
+
+
+def test_a_malformed_answer_once_is_retried_and_the_next_one_used(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    fake_api.fail("crossref", Fault(body=body("crossref-work-author-number.json")))
+    found = source(api_settings, "crossref").lookup([JANUS])[JANUS]
+    assert found.csl["author"][0] == {"given": "Juncai", "family": "Liu"}
+    assert fake_api.counts["crossref"] == 2
+
+
+@pytest.mark.parametrize(
+    ("record", "service", "answer"),
+    [
+        (list_record(f"doi:{JANUS}", {"id": "liu2023janus", "title": "Janus", "DOI": JANUS}),
+         "crossref", "crossref-work-author-strings.json"),
+        (list_record("arxiv:2401.04088", {"id": "jiang2024mixtral", "title": "Mixtral",
+                                          "custom": {"arxiv": "2401.04088"}}),
+         "semanticscholar", "s2-journal-string.json"),
+    ],
+    ids=["crossref-author-strings", "s2-journal-string"],
+)
+def test_resolve_reads_a_wrong_shape_as_unknown_not_as_a_crash(
+    record: Record, service: str, answer: str, api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    fake_api.take_down(service, Fault(body=body(answer)))
+    report = resolve_records([record], api_settings)
+    assert record.status == "unresolved"
+    (note,) = [note for note in record.notes if note.startswith(service)]
+    assert "malformed response (unexpected data in the answer" in note
+    assert note.endswith("(unknown, retry later)")
+    assert report.unresolved == {record.id: record.notes}
+
+
+# -- failures are not "nothing found" ----------------------------------------------------------------
+
+def test_crossref_404_is_not_found_for_a_work_but_a_failure_for_lists(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    crossref = source(api_settings, "crossref")
+    fake_api.take_down("crossref", Fault(404))
+    assert crossref.lookup([JANUS]) == {JANUS: None}  # /works/{doi}: Crossref has no such work
+    for ask in (lambda: crossref.lookup([JANUS, SCHEMOE]), lambda: crossref.search(MIXTRAL)):
+        with pytest.raises(ServiceUnavailable, match="404 Not Found for a list request"):
+            ask()
+
+
+def test_a_wrong_crossref_base_url_leaves_title_searches_unknown(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    wrong = replace(api_settings.crossref, base_url=f"{fake_api.url}/no/such/api")
+    record = list_record("url:https://example.org/fsmoe", {
+        "id": "pan2025fsmoe", "type": "paper-conference", "issued": {"date-parts": [[2025]]},
+        "title": "FSMoE: A Flexible and Scalable Training System for Sparse Mixture-of-Experts Models",
+        "custom": {"venue-kind": "conference"},
+    })
+    resolve_records([record], replace(api_settings, crossref=wrong))
+    assert record.status == "unresolved"
+    assert "crossref: 404 Not Found for a list request (is the base URL right?) " \
+           "(unknown, retry later)" in record.notes
+    assert not any("nothing found" in note for note in record.notes if note.startswith("crossref"))
+
+
+@pytest.mark.parametrize("answer", ["s2-none.json", "s2-short-venue.json"])
+def test_a_semantic_scholar_batch_of_the_wrong_length_is_malformed(
+    answer: str, api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    fake_api.take_down("semanticscholar", Fault(body=body(answer)))
+    with pytest.raises(ServiceUnavailable, match="expected a JSON array of 2 papers"):
+        source(api_settings, "semanticscholar").lookup(["ARXIV:2210.05144", "ARXIV:2401.04088"])
+
+
+def test_semantic_scholar_404_is_a_failure_at_once(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    fake_api.take_down("semanticscholar", Fault(404))
+    with pytest.raises(ServiceUnavailable, match="semanticscholar: 404"):
+        source(api_settings, "semanticscholar").lookup(["ARXIV:2401.04088"])
+    assert fake_api.counts["semanticscholar"] == 1
+
+
+def test_dblp_404_is_a_failure_not_an_empty_search(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    fake_api.take_down("dblp", Fault(404, body='{"result": {"hits": {"@total": "0"}}}'))
+    with pytest.raises(ServiceUnavailable, match="dblp: 404"):
+        source(api_settings, "dblp").search(MIXTRAL)
+
+
+def test_an_arxiv_refusal_that_names_no_id_is_a_failure(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    fake_api.take_down("arxiv", Fault(400, body=body("arxiv-empty-feed.xml")))
+    with pytest.raises(ServiceUnavailable, match="400 Bad Request without an error entry"):
+        source(api_settings, "arxiv").lookup(["2401.04088"])
+
+
+def test_semantic_scholar_short_venue_names_are_expanded(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    fake_api.take_down("semanticscholar", Fault(body=body("s2-short-venue.json")))
+    found = source(api_settings, "semanticscholar").lookup(["ARXIV:2210.05144"])["ARXIV:2210.05144"]
+    assert found.csl["container-title"] == (
+        "International Conference on Learning Representations (ICLR)"
+    )
+    assert found.csl["container-title-short"] == "ICLR"
