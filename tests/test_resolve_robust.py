@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ import awesome_bib.sources
 import awesome_bib.sources.dblp
 from awesome_bib.http import ServiceClient, ServiceUnavailable
 from awesome_bib.model import Record
-from awesome_bib.resolve import resolve_records
+from awesome_bib.resolve import apply_overrides, resolve_records
 from awesome_bib.services import ResolveSettings
 from awesome_bib.sources import Reference
 from awesome_bib.sources.arxiv import ArxivSource
@@ -175,3 +176,75 @@ def test_semantic_scholar_short_venue_names_are_expanded(
         "International Conference on Learning Representations (ICLR)"
     )
     assert found.csl["container-title-short"] == "ICLR"
+
+
+# -- a pinned arXiv id takes the fields derived from the old one along ------------------------------
+
+def listed_preprint(arxiv: str, title: str) -> Record:
+    """A preprint as the list gives it: DOI, number, URL and date derived from its arXiv id."""
+    record = list_record(f"arxiv:{arxiv}", {
+        "id": "nobody2024missing", "type": "article", "title": title,
+        "container-title": "arXiv", "number": f"arXiv:{arxiv}",
+        "DOI": f"10.48550/arxiv.{arxiv}", "URL": f"https://arxiv.org/abs/{arxiv}",
+        "issued": {"date-parts": [[2024, 1]]},
+        "custom": {"arxiv": arxiv, "venue-tag": "Arxiv'24", "venue-kind": "preprint"},
+    })
+    record.provenance["number"] = record.provenance["issued"] = {"source": "arxiv-id"}
+    return record
+
+
+def test_pinning_an_arxiv_id_moves_the_derived_fields_to_it() -> None:
+    record = listed_preprint("2401.99999", "A Paper arXiv Does Not Have")
+    record.csl["DOI"] = "10.48550/arXiv.2401.99999"  # as written, case and all
+    apply_overrides(record, {"custom": {"arxiv": "2405.04434"}})
+    assert record.csl["custom"]["arxiv"] == "2405.04434"
+    assert record.csl["DOI"] == "10.48550/arxiv.2405.04434"
+    assert record.csl["number"] == "arXiv:2405.04434"
+    assert record.csl["URL"] == "https://arxiv.org/abs/2405.04434"
+    assert record.csl["issued"] == {"date-parts": [[2024, 5]]}
+    assert record.provenance["DOI"] == {"source": "list"}
+    assert record.provenance["number"] == {"source": "arxiv-id"}
+
+
+def test_fields_the_user_or_a_service_gave_do_not_follow_the_arxiv_id() -> None:
+    record = listed_preprint("2401.99999", "A Paper arXiv Does Not Have")
+    record.csl["URL"] = "https://example.org/paper"  # the list's own link, not the id's
+    apply_overrides(record, {"DOI": "10.48550/arxiv.2401.99999", "custom": {"arxiv": "2405.04434"}})
+    assert record.csl["DOI"] == "10.48550/arxiv.2401.99999"  # pinned: the user's word
+    assert record.csl["URL"] == "https://example.org/paper"
+    assert record.csl["number"] == "arXiv:2405.04434"
+
+
+def test_resolve_with_a_pinned_arxiv_id_keeps_nothing_of_the_old_one(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    overrides = {"arxiv:2401.99999": {"custom": {"arxiv": "2405.04434"}}}
+    found = listed_preprint("2401.99999", "A Paper arXiv Does Not Have")
+    resolve_records([found], api_settings, overrides=overrides)
+    assert found.status == "resolved"
+    assert found.csl["title"].startswith("DeepSeek-V2")
+    assert found.csl["DOI"] == "10.48550/arxiv.2405.04434"
+    assert "2401.99999" not in json.dumps(found.csl)
+
+    fake_api.take_down("arxiv", Fault(503, retry_after="0"))
+    unknown = listed_preprint("2401.99999", "A Paper arXiv Does Not Have")
+    resolve_records([unknown], api_settings, overrides=overrides)
+    assert unknown.status == "unresolved"
+    assert (unknown.csl["DOI"], unknown.csl["number"]) == (
+        "10.48550/arxiv.2405.04434", "arXiv:2405.04434"
+    )
+
+
+def test_pinning_another_arxiv_id_on_an_upgraded_record_starts_from_the_new_id(
+    api_settings: ResolveSettings,
+) -> None:
+    record = listed_preprint("2310.16795", "QMoE: Practical Sub-1-Bit Compression of "
+                                           "Trillion-Parameter Models")
+    resolve_records([record], api_settings)
+    assert record.status == "upgraded"
+    assert record.provenance["URL"]["list"] == "https://arxiv.org/abs/2310.16795"
+
+    resolve_records([record], api_settings,
+                    overrides={record.id: {"custom": {"arxiv": "2405.04434"}}})
+    assert record.csl["title"].startswith("DeepSeek-V2")
+    assert "2310.16795" not in json.dumps([record.csl, record.provenance])
