@@ -13,16 +13,24 @@ import pytest
 
 import awesome_bib.sources
 import awesome_bib.sources.dblp
+from awesome_bib import lockfile
 from awesome_bib.http import ServiceClient, ServiceUnavailable
 from awesome_bib.model import Record
-from awesome_bib.resolve import apply_overrides, resolve_records
-from awesome_bib.services import ResolveSettings
+from awesome_bib.resolve import (
+    EARLIER_KEPT,
+    FINISHED,
+    PREPRINT_KEPT,
+    apply_overrides,
+    resolve_records,
+)
+from awesome_bib.services import SERVICES, ResolveSettings, load_settings
 from awesome_bib.sources import Reference
 from awesome_bib.sources.arxiv import ArxivSource
 from awesome_bib.sources.crossref import CrossrefSource
 from awesome_bib.sources.dblp import DblpSource
 from awesome_bib.sources.semanticscholar import SemanticScholarSource
-from tests.fakeapi import FakeAPI, Fault, list_record
+from tests.fakeapi import FakeAPI, Fault, Fixtures, list_record, load_records
+from tests.test_resolve import by_id, dump
 
 MALFORMED = Path(__file__).parent / "data" / "api" / "malformed"
 JANUS = "10.1145/3603269.3604869"
@@ -248,3 +256,117 @@ def test_pinning_another_arxiv_id_on_an_upgraded_record_starts_from_the_new_id(
                     overrides={record.id: {"custom": {"arxiv": "2405.04434"}}})
     assert record.csl["title"].startswith("DeepSeek-V2")
     assert "2310.16795" not in json.dumps([record.csl, record.provenance])
+
+
+# -- looking a finished record up again never makes it worse -----------------------------------------
+
+def snapshot(records: list[Record]) -> dict[str, Any]:
+    return {r.id: (r.status, r.csl, r.provenance) for r in records}
+
+
+@pytest.fixture
+def resolved(api_settings: ResolveSettings) -> list[Record]:
+    records = load_records()
+    resolve_records(records, api_settings)
+    return records
+
+
+def test_refresh_while_dblp_is_down_keeps_the_published_version(
+    resolved: list[Record], api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    switch = by_id(resolved)["arxiv:2101.03961"]
+    assert switch.status == "upgraded"
+    before = snapshot([switch])
+    fake_api.take_down("dblp", Fault(429, retry_after="600"))
+
+    report = resolve_records(resolved, api_settings, refresh=True)
+
+    assert snapshot([switch]) == before
+    assert switch.csl["container-title"] == "Journal of Machine Learning Research (JMLR)"
+    failure = "dblp: 429 Too Many Requests, asked to wait 600 s (unknown, retry later)"
+    assert switch.notes[-1] == EARLIER_KEPT + failure
+    assert report.kept[switch.id] == [failure]
+    assert switch.id not in report.unresolved and switch.id not in report.upgraded
+    assert report.exit_status == 1
+    assert "looked up again but failed, earlier result kept:" in report.summary()
+
+    kept = set(report.kept)
+    fake_api.bring_up("dblp")
+    report = resolve_records(resolved, api_settings)  # no --refresh: the failed lookup goes on
+    assert report.kept == {}
+    assert switch.id in report.upgraded
+    assert not any(note.startswith(EARLIER_KEPT) for note in switch.notes)
+    assert snapshot([switch]) == before
+    looked_up = set(report.resolved) | set(report.upgraded) | set(report.unresolved)
+    assert looked_up == kept | {"arxiv:2401.99999", "url:https://example.org/survey"}
+
+
+def test_refresh_with_every_service_but_arxiv_down_loses_nothing(
+    resolved: list[Record], api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    finished = [r for r in resolved if r.status in FINISHED]
+    before = snapshot(finished)
+    for service in ("crossref", "dblp", "semanticscholar"):
+        fake_api.take_down(service, Fault(503, retry_after="0"))
+
+    report = resolve_records(resolved, api_settings, refresh=True)
+
+    assert snapshot(finished) == before
+    assert set(report.kept) == {r.id for r in finished}
+    assert all(r.notes[-1].startswith(EARLIER_KEPT) for r in finished)
+    assert report.resolved == report.upgraded == []
+
+
+def test_a_paper_the_services_no_longer_know_is_not_kept(
+    resolved: list[Record], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    janus = by_id(resolved)[f"doi:{JANUS}"]
+    fixtures = Fixtures.load()
+    fixtures.crossref = [work for work in fixtures.crossref if work["DOI"] != JANUS]
+    with FakeAPI(fixtures) as api:
+        settings = load_settings({name: {"retries": 0} for name in SERVICES}, env=api.env())
+        report = resolve_records([janus], settings, refresh=True)
+    assert janus.status == "unresolved"
+    assert f"crossref: no work for DOI {JANUS}" in report.unresolved[janus.id]
+    assert report.kept == {}
+
+
+# -- the preference a record was resolved under is part of it -----------------------------------------
+
+def test_changing_prefer_looks_up_the_papers_it_affects_and_only_those(
+    resolved: list[Record], api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    published = dump(resolved)
+    upgraded = sorted(r.id for r in resolved if r.status == "upgraded")
+
+    report = resolve_records(resolved, api_settings, prefer="arxiv")
+
+    assert set(upgraded) <= set(report.resolved)
+    laco = by_id(resolved)["arxiv:2402.11187"]
+    assert laco.status == "resolved"
+    assert laco.csl["publisher"] == "arXiv" and "DOI" not in laco.csl
+    assert PREPRINT_KEPT in laco.notes
+    assert not set(upgraded) & set(report.unchanged)
+    assert all(by_id(resolved)[i].status == "resolved" for i in upgraded)
+
+    fake_api.counts.clear()
+    again = resolve_records(resolved, api_settings, prefer="arxiv")
+    assert set(upgraded) <= set(again.unchanged)
+    assert dict(fake_api.counts) == {"arxiv": 1, "crossref": 1, "dblp": 1}  # the two unresolved
+
+    back = resolve_records(resolved, api_settings, prefer="published")
+    assert set(upgraded) <= set(back.upgraded)
+    assert dump(resolved) == published  # the same records as a first run under published
+
+
+def test_the_preference_survives_the_lockfile(
+    resolved: list[Record], api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    resolve_records(resolved, api_settings, prefer="arxiv")
+    text = lockfile.dumps(lockfile.Lockfile("{auth}{year}{title}", {r.id: r for r in resolved}))
+    reread = list(lockfile.loads(text).records.values())
+    fake_api.counts.clear()
+    report = resolve_records(reread, api_settings, prefer="arxiv")
+    assert dict(fake_api.counts) == {"arxiv": 1, "crossref": 1, "dblp": 1}  # the two unresolved
+    report = resolve_records(reread, api_settings, prefer="published")
+    assert len(report.upgraded) == 4
