@@ -9,16 +9,17 @@ replaced the list's, so that the record alone can be resolved again from scratch
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .errors import AwesomeBibError
+from .identifiers import arxiv_doi, arxiv_id_date, parse_arxiv_id
 from .model import Record
 from .sources import Candidate
 
 # What a published version replaces on a preprint's record (the authors and arXiv id stay).
 PUBLISHED_FIELDS = (
-    "title", "type", "container-title", "event-title", "collection-title", "issued", "page",
+    "title", "type", "container-title", "container-title-short", "event-title", "collection-title", "issued", "page",
     "volume", "issue", "number", "DOI", "URL", "publisher", "publisher-place", "ISSN", "ISBN",
     "custom.dblp",
 )
@@ -28,7 +29,7 @@ PREPRINT_IDENTIFIERS = ("DOI", "number")
 
 # Where a paper appeared: on a preprint's record the list's claims of these go unless confirmed.
 VENUE_FIELDS = (
-    "container-title", "event-title", "collection-title", "volume", "issue", "number", "page",
+    "container-title", "container-title-short", "event-title", "collection-title", "volume", "issue", "number", "page",
     "publisher", "publisher-place", "ISSN", "ISBN",
 )
 TRUSTED_SOURCES = ("list", "override")
@@ -127,6 +128,15 @@ def drop(csl: dict[str, Any], provenance: dict[str, dict[str, Any]], names: Iter
 
 IDENTIFYING_FIELDS = ("DOI", "custom.arxiv", "custom.ids")
 
+# Fields the list derives from a preprint's arXiv id (see awesome_bib.records): they name that id.
+ARXIV_DERIVED: dict[str, Callable[[str], Any]] = {
+    "DOI": arxiv_doi,
+    "number": lambda arxiv: f"arXiv:{arxiv}",
+    "URL": lambda arxiv: f"https://arxiv.org/abs/{arxiv}",
+    "issued": lambda arxiv: {"date-parts": [list(arxiv_id_date(arxiv))]},
+}
+DERIVING_SOURCES = ("list", "arxiv-id")
+
 
 def apply_overrides(record: Record, overrides: Mapping[str, Any] | None) -> bool:
     """Pin or patch ``record``'s CSL fields from the user's overrides; provenance ``override``.
@@ -163,4 +173,35 @@ def apply_overrides(record: Record, overrides: Mapping[str, Any] | None) -> bool
             assign(record.csl, name, copy.deepcopy(value))
         record.provenance[name] = {"source": "override"}
         changed |= name in IDENTIFYING_FIELDS and before != value
+        if name == "custom.arxiv" and before != value:
+            follow_arxiv_id(record, before, value)
     return changed
+
+
+def follow_arxiv_id(record: Record, old: Any, new: Any) -> None:
+    """The fields the list derived from the arXiv id ``old`` (its DOI, ``arXiv:<id>``, URL and
+    date) now derive from ``new``: a pinned arXiv id must not leave the old one's DOI behind.
+    Values earlier runs replaced follow too (the ``"list"`` kept in their provenance).
+
+    >>> record = Record("arxiv:2401.99999", {"id": "k", "DOI": "10.48550/arxiv.2401.99999"},
+    ...                 provenance={"DOI": {"source": "list"}})
+    >>> follow_arxiv_id(record, "2401.99999", "2405.04434")
+    >>> record.csl["DOI"]
+    '10.48550/arxiv.2405.04434'
+    """
+    parsed_old, parsed_new = (parse_arxiv_id(str(i or "")) for i in (old, new))
+    if parsed_old is None or parsed_new is None:
+        return
+    for name, derive in ARXIV_DERIVED.items():
+        stale, fresh = derive(parsed_old[0]), derive(parsed_new[0])
+        origin = record.provenance.get(name, {})
+        if origin.get("source") in DERIVING_SOURCES and _same(record.csl.get(name), stale):
+            record.csl[name] = fresh
+        if "list" in origin and _same(origin["list"], stale):
+            origin["list"] = fresh
+
+
+def _same(value: Any, derived: Any) -> bool:
+    if isinstance(value, str) and isinstance(derived, str):
+        return value.lower() == derived.lower()  # DOIs are case-insensitive
+    return bool(value == derived)

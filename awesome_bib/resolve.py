@@ -20,10 +20,15 @@ Merge policy (:mod:`awesome_bib.merge`): the identified record (arXiv, or Crossr
 exact metadata; a published version accepted on evidence (title, authors, year) replaces title and
 venue fields while the authors and the arXiv id stay; overrides always win.  Every field records
 where it came from in the record's provenance; nothing time-dependent is written.
+
+"Unknown, retry later" never makes a record worse: when a record that was resolved is looked up
+again (``--refresh``, another ``--prefer``) and failures leave it unfinished, the earlier record
+stays, with a note that says so; the next run looks it up again.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -49,9 +54,13 @@ from .sources.crossref import CrossrefSource
 from .sources.dblp import DblpSource, is_corr
 from .sources.semanticscholar import ARXIV_DOI_PREFIX, SemanticScholarSource
 
-__all__ = ["ResolveReport", "apply_overrides", "resolve_records"]
+__all__ = ["ResolveReport", "apply_overrides", "resolve_records", "wants_lookup"]
 
 FINISHED = ("resolved", "upgraded")
+# Notes that are also state (the lockfile keeps notes as they are): the preference a preprint was
+# resolved under, and a lookup again that failed and must be taken up by the next run.
+PREPRINT_KEPT = "arXiv preprint kept (--prefer arxiv): its published version was not sought"
+EARLIER_KEPT = "earlier result kept, looking up again failed: "
 NOTHING_TO_LOOK_UP = {"blog", "web", "software"}
 PUBLISHED_KINDS = {"conference", "journal", "workshop"}
 _ACCEPTED = re.compile(r"\b(accepted|to appear|appears? in|published|camera[- ]ready)\b", re.I)
@@ -71,12 +80,13 @@ class ResolveReport:
     skipped: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     offline: list[str] = field(default_factory=list)
+    kept: dict[str, list[str]] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SERVICES, 0))
 
     @property
     def exit_status(self) -> int:
-        """0 when nothing is left unresolved, 1 otherwise."""
-        return 1 if self.unresolved or self.offline else 0
+        """0 when every lookup finished, 1 when some paper is unresolved or still to look up."""
+        return 1 if self.unresolved or self.offline or self.kept else 0
 
     def summary(self) -> str:
         """The closing summary of a run, one fact a line, unresolved entries with their reasons."""
@@ -87,6 +97,11 @@ class ResolveReport:
         ]
         if self.offline:
             lines.append(f"not looked up (offline): {len(self.offline)}")
+        if self.kept:
+            lines.append(f"looked up again but failed, earlier result kept: {len(self.kept)} "
+                         "(the next run tries again)")
+            lines += [f"  {record_id}: {'; '.join(reasons)}"
+                      for record_id, reasons in self.kept.items()]
         lines.append(f"unresolved: {len(self.unresolved)}")
         lines += [f"  {record_id}: {'; '.join(reasons)}"
                   for record_id, reasons in self.unresolved.items()]
@@ -101,6 +116,7 @@ class ResolveReport:
         self.offline.sort()
         self.unresolved = dict(sorted(self.unresolved.items()))
         self.skipped = dict(sorted(self.skipped.items()))
+        self.kept = dict(sorted(self.kept.items()))
 
 
 @dataclass(eq=False)
@@ -117,6 +133,7 @@ class _Job:
     s2: Candidate | None = None
     s2_missing: bool = False
     preprint_of_corr: tuple[Candidate, float] | None = None
+    earlier: Record | None = None  # the finished record looked up again, kept if that fails
     done: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
@@ -134,8 +151,15 @@ def resolve_records(
 ) -> ResolveReport:
     """Resolve ``records`` in place and report.
 
-    Records with status ``resolved``/``upgraded`` are left alone unless ``refresh``; ``listed``
-    and ``unresolved`` ones are queried.  ``overrides`` maps record ids to CSL fields to pin (see
+    ``listed`` and ``unresolved`` records are queried.  Finished ones (``resolved``,
+    ``upgraded``) are left alone unless ``refresh``, or unless what they were resolved under no
+    longer holds: an ``upgraded`` record under ``prefer="arxiv"`` (the preprint is wanted now),
+    a preprint kept under ``prefer="arxiv"`` (its note :data:`PREPRINT_KEPT`) under
+    ``"published"``, and a record whose last lookup again failed (:data:`EARLIER_KEPT`).  Should
+    such a lookup fail (a service down or answering garbage, not "no such paper"), the earlier
+    record stays as it was, with an :data:`EARLIER_KEPT` note, and ``report.kept`` lists it.
+
+    ``overrides`` maps record ids to CSL fields to pin (see
     :func:`awesome_bib.merge.apply_overrides`); they are applied before looking up (a pinned
     DOI is the one looked up) and after merging (they always win).  ``on_batch`` receives the
     records finished by each batch of requests; ``progress(finished, total)`` follows the jobs.
@@ -148,10 +172,12 @@ def resolve_records(
     for record in records:
         if apply_overrides(record, overrides.get(record.id)) and record.status in FINISHED:
             record.status = "listed"  # a pinned identifier changed: look it up again
-        if record.status in FINISHED and not refresh:
+        if not wants_lookup(record, prefer=prefer, refresh=refresh):
             report.unchanged.append(record.id)
             continue
         job = _job(record)
+        if record.status in FINISHED:
+            job.earlier = copy.deepcopy(record)
         reason = _nothing_to_look_up(job)
         if reason:
             report.skipped[record.id] = reason
@@ -184,6 +210,19 @@ def _job(record: Record) -> _Job:
     job.arxiv, job.doi = arxiv, doi
     job.venue_paper = bool(set(ids) - {"arxiv", "doi", "acl"})
     return job
+
+
+def wants_lookup(record: Record, *, prefer: str = "published", refresh: bool = False) -> bool:
+    """Whether :func:`resolve_records` would look ``record`` up (overrides already applied):
+    it is not finished, or ``refresh``, or it was resolved under the other preference, or its
+    last lookup again failed."""
+    if record.status not in FINISHED or refresh:
+        return True
+    if prefer == "arxiv" and record.status == "upgraded":
+        return True
+    if prefer == "published" and PREPRINT_KEPT in record.notes:
+        return True
+    return any(note.startswith(EARLIER_KEPT) for note in record.notes)
 
 
 def _nothing_to_look_up(job: _Job) -> str | None:
@@ -393,13 +432,13 @@ class _Resolver:
             return
         choice = choose(reference, found)
         papers = [(c, m) for c, m in choice.accepted if not is_corr(c)]
-        preprints = [(c, m) for c, m in choice.accepted if is_corr(c)]
+        preprints = [(c, m) for c, m in choice.accepted if is_corr(c) and _arxiv_of(c)]
         if papers:
             job.base, job.base_score = papers[0][0], papers[0][1].score
             if preprints:
                 job.preprint_of_corr = (preprints[0][0], preprints[0][1].score)
         elif preprints:
-            job.arxiv = preprints[0][0].csl["custom"]["arxiv"]  # an arXiv paper: ask arXiv
+            job.arxiv = _arxiv_of(preprints[0][0])  # an arXiv paper: ask arXiv
             job.base_score = preprints[0][1].score
         elif choice.rejected:
             job.misses.append(f"{kind}: no match for the title ({len(choice.rejected)} rejected)")
@@ -423,7 +462,10 @@ class _Resolver:
             self._merge(job)
             apply_overrides(job.record, self.overrides.get(job.record.id))
             record = job.record
-            if record.status in FINISHED:
+            if job.earlier is not None and job.failures and record.status not in FINISHED:
+                _keep_earlier(job)
+                self.report.kept[record.id] = sorted(set(job.failures))
+            elif record.status in FINISHED:
                 getattr(self.report, record.status).append(record.id)
             else:
                 self.report.unresolved[record.id] = record.notes
@@ -448,7 +490,7 @@ class _Resolver:
         extra = job.preprint_of_corr or ((job.s2, 1.0) if job.s2 is not None else None)
         if extra and "arxiv" not in csl.get("custom", {}):
             candidate, score = extra
-            arxiv = candidate.csl.get("custom", {}).get("arxiv")
+            arxiv = _arxiv_of(candidate)
             if arxiv:
                 put(csl, provenance, "custom.arxiv", arxiv, candidate, score)
         upgraded = self.prefer_published and job.published is not None
@@ -458,8 +500,19 @@ class _Resolver:
         undecided = (
             self.prefer_published and job.failures and not upgraded and _is_preprint(job.base)
         )
+        if not self.prefer_published and _is_preprint(job.base):
+            notes.append(PREPRINT_KEPT)
         record.csl, record.provenance, record.notes = csl, provenance, notes
         record.status = "unresolved" if undecided else "upgraded" if upgraded else "resolved"
+
+
+def _keep_earlier(job: _Job) -> None:
+    """Put back the finished record a failed lookup again would have spoilt, noting why."""
+    assert job.earlier is not None
+    record, earlier = job.record, job.earlier
+    record.csl, record.provenance, record.status = earlier.csl, earlier.provenance, earlier.status
+    record.notes = [note for note in earlier.notes if not note.startswith(EARLIER_KEPT)]
+    record.notes.append(EARLIER_KEPT + "; ".join(sorted(set(job.failures))))
 
 
 def _search_reference(job: _Job) -> Reference:
@@ -473,6 +526,10 @@ def _search_reference(job: _Job) -> Reference:
 
 def _pending(job: _Job, steps: list[Step]) -> list[Step]:
     return [(kind, key) for kind, key in steps if f"{kind}:{key}" not in job.done]
+
+
+def _arxiv_of(candidate: Candidate) -> str | None:
+    return (candidate.csl.get("custom") or {}).get("arxiv")
 
 
 def _is_preprint(candidate: Candidate) -> bool:

@@ -30,6 +30,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import AwesomeBibError
 
@@ -98,11 +99,17 @@ def load_settings(
     """Settings from defaults < ``config`` (the ``services`` table of the config file) < ``env``.
 
     ``mailto`` is the config file's contact address; ``AWESOME_BIB_MAILTO`` overrides it.
-    ``env`` defaults to ``os.environ``.  Unknown services or keys, and values that are not numbers
-    where numbers are needed, raise :class:`AwesomeBibError`.
+    ``env`` defaults to ``os.environ``.  Unknown services or keys, entries that are not tables,
+    values that are not numbers where numbers are needed and base URLs that are not http(s) URLs
+    raise :class:`AwesomeBibError` naming the variable or config key.
     """
     env = os.environ if env is None else env
-    config = config or {}
+    config = {} if config is None else config
+    if not isinstance(config, Mapping):
+        raise AwesomeBibError(
+            f"config [services] must be a table of services, not {config!r}; "
+            "write e.g. [services.arxiv] delay = 3"
+        )
     unknown = sorted(set(config) - set(SERVICES))
     if unknown:
         raise AwesomeBibError(
@@ -112,25 +119,35 @@ def load_settings(
     defaults = DEFAULTS | {"crossref": CROSSREF_POLITE if mailto else CROSSREF_PUBLIC}
     resolved = {}
     for name in SERVICES:
+        table = config.get(name) or {}
+        if not isinstance(table, Mapping):
+            raise AwesomeBibError(
+                f"config [services] {name} = {table!r}: must be a table of settings, "
+                f"e.g. [services.{name}] delay = 3"
+            )
         values: dict[str, Any] = {}
-        for key, value in (config.get(name) or {}).items():
+        origins: dict[str, str] = {}
+        for key, value in table.items():
             if key not in _CONFIG_KEYS:
                 raise AwesomeBibError(
                     f"config [services.{name}]: unknown key {key!r}; known: "
                     + ", ".join(sorted(k for k in _CONFIG_KEYS if k != "base_url"))
                 )
             values[_CONFIG_KEYS[key]] = value
+            origins[_CONFIG_KEYS[key]] = f"config [services.{name}] {key}"
         for suffix, attribute in _ENV_SUFFIXES.items():
             variable = f"AWESOME_BIB_{ENV_PREFIX[name]}_{suffix}"
             if env.get(variable):
                 values[attribute] = env[variable]
-        resolved[name] = _checked(replace(defaults[name], **values), values)
+                origins[attribute] = f"environment {variable}"
+        resolved[name] = _checked(replace(defaults[name], **values), origins)
     return ResolveSettings(**resolved, mailto=mailto, offline=offline)
 
 
-def _checked(settings: ServiceSettings, given: Mapping[str, Any]) -> ServiceSettings:
-    """Coerce text values (from the environment) to numbers, and refuse impossible ones."""
-    converted: dict[str, Any] = {"base_url": str(settings.base_url).rstrip("/")}
+def _checked(settings: ServiceSettings, origins: Mapping[str, str]) -> ServiceSettings:
+    """Coerce text values (from the environment) to numbers, and refuse impossible ones;
+    ``origins`` names where each given value came from, for the error message."""
+    converted: dict[str, Any] = {"base_url": _checked_url(settings, origins)}
     for attribute, kind, minimum in (
         ("delay", float, 0), ("timeout", float, 0.001), ("backoff", float, 0),
         ("concurrency", int, 1), ("retries", int, 0),
@@ -141,14 +158,28 @@ def _checked(settings: ServiceSettings, given: Mapping[str, Any]) -> ServiceSett
         except (TypeError, ValueError):
             number = None
         if number is None or number < minimum or (kind is int and number != float(value)):
-            origin = "environment" if isinstance(given.get(attribute), str) else "config"
             raise AwesomeBibError(
-                f"{settings.name} {attribute} from {origin}: {value!r} is not a valid "
-                f"{'whole number' if kind is int else 'number'} (at least {minimum})"
+                f"{settings.name} {attribute} from {origins.get(attribute, 'defaults')}: "
+                f"{value!r} is not a valid {'whole number' if kind is int else 'number'} "
+                f"(at least {minimum})"
             )
         converted[attribute] = number
-    if not converted["base_url"].startswith(("http://", "https://")):
-        raise AwesomeBibError(
-            f"{settings.name} base URL {settings.base_url!r} must start with http:// or https://"
-        )
     return replace(settings, **converted)
+
+
+def _checked_url(settings: ServiceSettings, origins: Mapping[str, str]) -> str:
+    """The base URL without a trailing slash, if it is an http(s) URL with a host."""
+    url = str(settings.base_url).rstrip("/")
+    try:
+        parts = urlsplit(url)
+        valid = bool(parts.hostname) and parts.port != 0  # reading the port validates it
+    except ValueError:
+        valid = False
+    if not valid or parts.scheme not in ("http", "https") or any(
+        char.isspace() or not char.isprintable() for char in url
+    ):
+        raise AwesomeBibError(
+            f"{settings.name} base URL from {origins.get('base_url', 'defaults')}: "
+            f"{settings.base_url!r} is not an http:// or https:// URL with a host"
+        )
+    return url

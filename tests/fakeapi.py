@@ -171,6 +171,10 @@ class FakeAPI:
         """Answer every request to ``service`` with ``fault`` (default: 503)."""
         self._down[service] = fault or Fault(503)
 
+    def bring_up(self, service: str) -> None:
+        """Answer ``service`` normally again after :meth:`take_down`."""
+        self._down.pop(service, None)
+
     def requests(self, service: str) -> list[Logged]:
         return [entry for entry in self.log if entry.service == service]
 

@@ -151,7 +151,8 @@ def test_published_version_wins_and_the_arxiv_id_stays(
 
     qmoe = by_id(resolved[0])["arxiv:2310.16795"]
     assert qmoe.csl["title"] == "QMoE: Sub-1-Bit Compression of Trillion Parameter Models"
-    assert qmoe.csl["container-title"] == "MLSys"
+    assert qmoe.csl["container-title"] == "Conference on Machine Learning and Systems (MLSys)"
+    assert qmoe.csl["container-title-short"] == "MLSys"
     assert qmoe.csl["issued"] == {"date-parts": [[2024]]}
     assert qmoe.csl["custom"]["dblp"] == "conf/mlsys/FrantarA24"
     assert "publisher" not in qmoe.csl  # arXiv's, dropped with the preprint's venue
@@ -180,7 +181,10 @@ def test_venue_papers_and_titles_are_found_by_search(
 ) -> None:
     records = by_id(resolved[0])
     lina = records["usenix:atc23/presentation/li-jiamin"]
-    assert (lina.csl["container-title"], lina.csl["page"]) == ("USENIX ATC", "945-959")
+    assert (lina.csl["container-title"], lina.csl["page"]) == (
+        "USENIX Annual Technical Conference (USENIX ATC)", "945-959"
+    )
+    assert lina.csl["container-title-short"] == "USENIX ATC"
     assert lina.provenance["page"] == {"source": "dblp", "id": "conf/usenix/LiJZ0023", "score": 1.0}
     fsmoe = records["url:https://shaohuais.github.io/publications/index.html"]
     assert fsmoe.csl["DOI"] == "10.1145/3669940.3707272"

@@ -52,6 +52,7 @@ def test_unknown_doi_is_not_found(crossref: CrossrefSource) -> None:
 def test_doi_with_reserved_characters(crossref: CrossrefSource) -> None:
     found = crossref.lookup(["10.1023/A:1026654312961"])["10.1023/A:1026654312961"]
     assert found.csl["container-title"] == "International Journal of Theoretical Physics"
+    assert found.csl["container-title-short"] == "Int J Theor Phys"
     assert (found.csl["volume"], found.csl["issue"]) == ("38", "4")
 
 

@@ -7,7 +7,7 @@ import pytest
 from awesome_bib.http import ServiceClient, ServiceUnavailable
 from awesome_bib.services import ResolveSettings
 from awesome_bib.sources import Reference
-from awesome_bib.sources.dblp import DblpSource, is_corr
+from awesome_bib.sources.dblp import DblpSource, is_corr, venue_title
 from tests.fakeapi import FakeAPI, Fault
 
 QMOE = Reference(
@@ -36,7 +36,8 @@ def test_retitled_published_version_is_found_next_to_the_preprint(
         "title": "QMoE: Sub-1-Bit Compression of Trillion Parameter Models",
         "author": [{"given": "Elias", "family": "Frantar"}, {"given": "Dan", "family": "Alistarh"}],
         "issued": {"date-parts": [[2024]]},
-        "container-title": "MLSys",
+        "container-title": "Conference on Machine Learning and Systems (MLSys)",
+        "container-title-short": "MLSys",
         "URL": "https://proceedings.mlsys.org/paper_files/paper/2024/hash/qmoe-Abstract-Conference.html",
         "custom": {"dblp": "conf/mlsys/FrantarA24"},
     }
@@ -54,6 +55,33 @@ def test_journal_record_fields(dblp: DblpSource) -> None:
     switch = {hit.id: hit for hit in dblp.search(reference)}["journals/jmlr/FedusZS22"]
     assert switch.csl["type"] == "article-journal"
     assert (switch.csl["volume"], switch.csl["page"]) == ("23", "120:1-120:39")
+    assert switch.csl["container-title"] == "Journal of Machine Learning Research (JMLR)"
+    assert switch.csl["container-title-short"] == "J. Mach. Learn. Res."
+
+
+@pytest.mark.parametrize(
+    ("venue", "year", "expected"),
+    [
+        ("ICLR", "2023", ("International Conference on Learning Representations (ICLR)", "ICLR")),
+        ("USENIX ATC", "2023", ("USENIX Annual Technical Conference (USENIX ATC)", "USENIX ATC")),
+        ("ACL (1)", "2024",
+         ("Annual Meeting of the Association for Computational Linguistics (ACL)", "ACL")),
+        ("Proc. VLDB Endow.", "2024", ("Proceedings of the VLDB Endowment (PVLDB)",
+                                       "Proc. VLDB Endow.")),
+        ("EMNLP (Findings)", "2024", ("Findings of the Association for Computational Linguistics: "
+                                      "EMNLP 2024", "Findings of EMNLP")),
+        # What the table does not know, or knows only in part, stays as DBLP wrote it.
+        ("IEEE Trans. Knowl. Data Eng.", "2024", ("IEEE Trans. Knowl. Data Eng.", None)),
+        ("NeurIPS Datasets and Benchmarks", "2023", ("NeurIPS Datasets and Benchmarks", None)),
+        ("ICLR (Workshop)", "2019", ("ICLR (Workshop)", None)),
+        ("ACL/IJCNLP (Findings)", "2021", ("ACL/IJCNLP (Findings)", None)),
+        ("Nat. Mach. Intell.", "2024", ("Nat. Mach. Intell.", None)),
+    ],
+)
+def test_dblp_short_venue_names_become_full_names(
+    venue: str, year: str, expected: tuple[str, str | None]
+) -> None:
+    assert venue_title(venue, year) == expected
 
 
 def test_single_author_and_homonym_suffixes(dblp: DblpSource) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
@@ -56,12 +58,29 @@ def test_environment_beats_config_file_beats_defaults() -> None:
     [
         ({"arxive": {}}, {}, "unknown service arxive"),
         ({"dblp": {"speed": 1}}, {}, "unknown key 'speed'"),
-        ({}, {"AWESOME_BIB_DBLP_DELAY": "fast"}, "dblp delay from environment: 'fast'"),
-        ({"crossref": {"concurrency": 0}}, {}, "crossref concurrency from config"),
+        ({}, {"AWESOME_BIB_DBLP_DELAY": "fast"},
+         "dblp delay from environment AWESOME_BIB_DBLP_DELAY: 'fast'"),
+        ({"crossref": {"concurrency": 0}}, {},
+         r"crossref concurrency from config \[services.crossref\] concurrency"),
         ({"crossref": {"concurrency": 1.5}}, {}, "whole number"),
-        ({}, {"AWESOME_BIB_ARXIV_API": "ftp://x"}, "must start with http"),
+        ({}, {"AWESOME_BIB_ARXIV_API": "ftp://x"},
+         "arxiv base URL from environment AWESOME_BIB_ARXIV_API: 'ftp://x' is not an http"),
+        ({}, {"AWESOME_BIB_ARXIV_API": "http://[::1"}, "AWESOME_BIB_ARXIV_API: 'http://\\[::1'"),
+        ({}, {"AWESOME_BIB_S2_API": "http:///graph/v1"}, "AWESOME_BIB_S2_API"),
+        ({}, {"AWESOME_BIB_DBLP_API": "http://dblp.example:http/api"}, "AWESOME_BIB_DBLP_API"),
+        ({}, {"AWESOME_BIB_DBLP_API": "http://dblp example/api"}, "AWESOME_BIB_DBLP_API"),
+        ({"crossref": {"base-url": "api.crossref.org"}}, {},
+         r"config \[services.crossref\] base-url: 'api.crossref.org'"),
+        ({"arxiv": 3}, {}, r"\[services\] arxiv = 3: must be a table"),
+        (["arxiv"], {}, r"\[services\] must be a table"),
     ],
 )
-def test_bad_settings_are_one_clear_error(config: dict, env: dict, message: str) -> None:
-    with pytest.raises(AwesomeBibError, match=message):
+def test_bad_settings_are_one_clear_error(config: Any, env: dict, message: str) -> None:
+    with pytest.raises(AwesomeBibError, match=message) as error:
         load_settings(config, env=env)
+    assert "\n" not in str(error.value)
+
+
+def test_ipv6_loopback_base_url_is_valid() -> None:
+    settings = load_settings(env={"AWESOME_BIB_ARXIV_API": "http://[::1]:8080/api/query/"})
+    assert settings.arxiv.base_url == "http://[::1]:8080/api/query"

@@ -23,7 +23,7 @@ from typing import Any
 import httpx2
 
 from ..http import MalformedResponse, ServiceClient, ServiceUnavailable
-from . import Candidate, compact, date_parts
+from . import Candidate, compact, date_parts, reads_answer
 from .names import split_name
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -106,7 +106,10 @@ class RejectedId:
 
 
 def parse_feed(response: httpx2.Response) -> list[Candidate] | RejectedId:
-    """Candidates from an Atom feed answer; an error entry becomes a :class:`RejectedId`."""
+    """Candidates from an Atom feed answer; an error entry becomes a :class:`RejectedId`.
+
+    A refusal (HTTP 400) that names no id is no answer at all: it must not read as an empty feed.
+    """
     try:
         root = ET.fromstring(response.content)
     except ET.ParseError as error:
@@ -123,9 +126,12 @@ def parse_feed(response: httpx2.Response) -> list[Candidate] | RejectedId:
         if match is None or not title:
             continue
         candidates.append(entry_to_candidate(entry, match.group(1)))
+    if response.status_code == 400:
+        raise ServiceUnavailable("arxiv", "400 Bad Request without an error entry")
     return candidates
 
 
+@reads_answer
 def entry_to_candidate(entry: ET.Element, versioned_id: str) -> Candidate:
     """One Atom ``<entry>`` as a CSL item with arXiv's venue evidence."""
     arxiv_id, version = split_version(versioned_id)

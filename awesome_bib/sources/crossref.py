@@ -2,7 +2,9 @@
 ``query.bibliographic`` search.
 
 habanero makes the HTTP calls; they run under the service's limiter and retries like every other
-request, and habanero's exceptions are mapped back to retry / not-found / unavailable here.
+request, and habanero's exceptions are mapped back to retry / not-found / unavailable here.  Only
+``/works/{doi}`` reads a 404 as "no such work"; a 404 on a search or a ``filter`` request means the
+endpoint is wrong, which is a failure (unknown), not an empty answer.
 
     >>> from awesome_bib.http import ServiceClient
     >>> from awesome_bib.services import load_settings
@@ -24,8 +26,8 @@ import habanero
 import httpx2
 
 from .. import __version__
-from ..http import Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
-from . import Candidate, Reference, compact, date_parts
+from ..http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
+from . import Candidate, Reference, compact, date_parts, mapping, reads_answer, text
 
 T = TypeVar("T")
 
@@ -48,8 +50,9 @@ CSL_TYPES = {
     "standard": "standard",
 }
 SEARCH_FIELDS = [
-    "DOI", "title", "subtitle", "author", "issued", "container-title", "event", "type", "score",
-    "page", "volume", "issue", "publisher", "ISSN", "ISBN", "relation", "URL",
+    "DOI", "title", "subtitle", "author", "issued", "container-title", "short-container-title",
+    "event", "type", "score", "page", "volume", "issue", "publisher", "ISSN", "ISBN", "relation",
+    "URL",
 ]
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _TAG = re.compile(r"<[^>]+>")
@@ -99,50 +102,68 @@ class CrossrefSource:
     def search(self, reference: Reference) -> list[Candidate]:
         """Up to five candidates for a title (plus first author and year when known)."""
         words = [reference.title, reference.first_family or "", str(reference.year or "")]
-        answer = self._call(
+        return self._call(
             lambda: self._crossref.works(
                 query_bibliographic=" ".join(word for word in words if word),
                 limit=5,
                 select=SEARCH_FIELDS,
-            )
+            ),
+            lambda answer: [work_to_candidate(item) for item in _items(answer)],
         )
-        return [work_to_candidate(item) for item in _items(answer)]
 
     def _work(self, doi: str) -> Candidate | None:
-        answer = self._call(lambda: self._crossref.works(ids=quote(doi, safe="/:;()")))
-        if isinstance(answer, _NotFound):
-            return None
-        message = answer.get("message") if isinstance(answer, dict) else None
-        if not isinstance(message, dict) or not message.get("DOI"):
-            raise ServiceUnavailable(self.name, f"malformed work for {doi}")
-        return work_to_candidate(message)
+        def read(answer: dict[str, Any] | _NotFound) -> Candidate | None:
+            if isinstance(answer, _NotFound):
+                return None
+            if not answer["message"].get("DOI"):
+                raise MalformedResponse(f"work for {doi} without a DOI")
+            return work_to_candidate(answer["message"])
+
+        return self._call(
+            lambda: self._crossref.works(ids=quote(doi, safe="/:;()")), read, absent_on_404=True
+        )
 
     def _filter(self, dois: list[str]) -> dict[str, Candidate | None]:
-        answer = self._call(
-            lambda: self._crossref.works(filter={"doi": dois}, limit=len(dois))
+        def read(answer: dict[str, Any] | _NotFound) -> dict[str, Candidate | None]:
+            works = {text(item["DOI"]).lower(): item for item in _items(answer)}
+            return {
+                doi: work_to_candidate(works[doi.lower()]) if doi.lower() in works else None
+                for doi in dois
+            }
+
+        return self._call(
+            lambda: self._crossref.works(filter={"doi": dois}, limit=len(dois)), read
         )
-        works = {str(item.get("DOI", "")).lower(): item for item in _items(answer)}
-        return {
-            doi: work_to_candidate(works[doi.lower()]) if doi.lower() in works else None
-            for doi in dois
-        }
 
-    def _call(self, call: Callable[[], T]) -> T | _NotFound:
-        return self.client.run(lambda: _attempt(self.name, call))
+    def _call(
+        self, call: Callable[[], Any], read: Callable[[dict[str, Any] | _NotFound], T],
+        *, absent_on_404: bool = False,
+    ) -> T:
+        """One habanero call under the client's limiter and retries; ``read`` turns its answer
+        into the result, inside the retries (a malformed answer is retried like a 5xx)."""
+
+        def attempt() -> T:
+            answer = _attempt(self.name, call, absent_on_404)
+            try:
+                return read(answer)
+            except MalformedResponse as error:
+                raise Retry(f"malformed response ({error})") from error
+
+        return self.client.run(attempt)
 
 
-def _attempt(service: str, call: Callable[[], T]) -> T | _NotFound:
+def _attempt(service: str, call: Callable[[], Any], absent_on_404: bool) -> dict[str, Any] | _NotFound:
     """One habanero call, its exceptions sorted into retry, not found and unavailable."""
     try:
         answer = call()
     except httpx2.HTTPStatusError as error:
         return _status(service, error.response.status_code, error.response.reason_phrase,
-                       error.response.headers)
+                       error.response.headers, absent_on_404)
     except habanero.RequestError as error:
         code = int(error.status_code) if str(error.status_code).isdigit() else 0
         if code < 400:  # habanero's complaint about a 2xx body that is not JSON
             raise Retry("malformed response (not JSON)") from error
-        return _status(service, code, str(error.error), {})
+        return _status(service, code, str(error.error), {}, absent_on_404)
     except httpx2.TimeoutException as error:
         raise Retry("timed out") from error
     except httpx2.TransportError as error:
@@ -158,26 +179,30 @@ def _attempt(service: str, call: Callable[[], T]) -> T | _NotFound:
     return answer
 
 
-def _status(service: str, code: int, reason: str, headers: Mapping[str, str]) -> _NotFound:
-    if code == 404:
+def _status(
+    service: str, code: int, reason: str, headers: Mapping[str, str], absent_on_404: bool
+) -> _NotFound:
+    status = f"{code} {reason}".strip()
+    if code == 404 and absent_on_404:
         return _NotFound()
+    if code == 404:
+        raise ServiceUnavailable(service, f"{status} for a list request (is the base URL right?)")
     if code == 429 or code >= 500:
-        raise Retry(f"{code} {reason}".strip(), retry_after_seconds(headers.get("Retry-After")))
-    raise ServiceUnavailable(service, f"{code} {reason}".strip())
+        raise Retry(status, retry_after_seconds(headers.get("Retry-After")))
+    raise ServiceUnavailable(service, status)
 
 
-def _items(answer: Any) -> list[dict[str, Any]]:
-    if isinstance(answer, _NotFound):
-        return []
-    items = answer["message"].get("items")
+def _items(answer: dict[str, Any] | _NotFound) -> list[dict[str, Any]]:
+    items = None if isinstance(answer, _NotFound) else answer["message"].get("items")
     if not isinstance(items, list):
-        raise ServiceUnavailable("crossref", "malformed list answer (no items)")
+        raise MalformedResponse("list answer without items")
     return [item for item in items if isinstance(item, dict) and item.get("DOI")]
 
 
+@reads_answer
 def work_to_candidate(work: Mapping[str, Any]) -> Candidate:
     """A Crossref work (``message`` of ``/works/{doi}`` or an ``items`` entry) as a candidate."""
-    doi = str(work["DOI"])
+    doi = text(work["DOI"])
     title = _first(work.get("title"))
     subtitle = _first(work.get("subtitle"))
     if title and subtitle and subtitle.lower() not in title.lower():
@@ -187,29 +212,31 @@ def work_to_candidate(work: Mapping[str, Any]) -> Candidate:
          if _has_date(work.get(key))),
         [],
     )
-    event = work.get("event") if isinstance(work.get("event"), dict) else {}
+    event = mapping(work.get("event"))
     csl = compact({
-        "type": CSL_TYPES.get(str(work.get("type")), "article"),
+        "type": CSL_TYPES.get(text(work.get("type")), "article"),
         "title": title,
-        "author": [_name(person) for person in work.get("author") or [] if _name(person)],
+        "author": [name for person in _list(work.get("author")) if (name := _name(person))],
         "issued": date_parts(*date),
         "container-title": _first(work.get("container-title")),
-        "event-title": _clean(str(event.get("name") or "")),
-        "page": work.get("page"),
-        "volume": work.get("volume"),
-        "issue": work.get("issue"),
-        "publisher": work.get("publisher"),
+        "container-title-short": _first(work.get("short-container-title")),
+        "event-title": _clean(text(event.get("name"))),
+        "page": text(work.get("page")),
+        "volume": text(work.get("volume")),
+        "issue": text(work.get("issue")),
+        "publisher": text(work.get("publisher")),
         "ISSN": _first(work.get("ISSN")),
         "ISBN": _first(work.get("ISBN")),
         "DOI": doi,
         "URL": f"https://doi.org/{doi}",
     })
     evidence = compact({
-        "type": work.get("type"),
+        "type": text(work.get("type")),
         "score": work.get("score"),
         "preprint-of": [
-            link.get("id") for link in (work.get("relation") or {}).get("is-preprint-of", [])
-            if isinstance(link, dict) and link.get("id-type") == "doi"
+            text(link.get("id"))
+            for link in _list(mapping(work.get("relation")).get("is-preprint-of"))
+            if mapping(link).get("id-type") == "doi"
         ],
     })
     return Candidate("crossref", doi.lower(), csl, evidence)
@@ -225,7 +252,15 @@ def _has_date(value: Any) -> bool:
 def _first(values: Any) -> str:
     if isinstance(values, list):
         values = values[0] if values else ""
-    return _clean(str(values or ""))
+    return _clean(text(values))
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return value
 
 
 def _clean(text: str) -> str:
@@ -233,11 +268,13 @@ def _clean(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 
-def _name(person: Mapping[str, Any]) -> dict[str, str]:
+def _name(person: Any) -> dict[str, str]:
+    person = mapping(person)
     if person.get("family"):
-        name = {"given": _clean(str(person.get("given") or "")), "family": _clean(person["family"])}
-        if person.get("suffix"):
-            name["suffix"] = str(person["suffix"])
+        name = {
+            part: _clean(text(person.get(part), numbers=False))
+            for part in ("given", "family", "suffix")
+        }
         return {key: value for key, value in name.items() if value}
-    literal = _clean(str(person.get("name") or ""))
+    literal = _clean(text(person.get("name"), numbers=False))
     return {"literal": literal} if literal else {}

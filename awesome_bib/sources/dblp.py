@@ -20,7 +20,7 @@ from typing import Any
 import httpx2
 
 from ..http import MalformedResponse, ServiceClient
-from . import Candidate, Reference, compact, date_parts
+from . import Candidate, Reference, compact, date_parts, full_venue, mapping, reads_answer, text
 from .names import split_name
 
 HITS_PER_SEARCH = 10
@@ -34,15 +34,30 @@ CSL_TYPES = {
     "Reference Works": "entry",
 }
 _CORR_VOLUME = re.compile(r"^abs/(.+)$")
+_FINDINGS = re.compile(r"^(?P<event>[A-Z]+) \(Findings\)$")
 
 
-def venue_title(venue: str) -> str:
-    """The container title for a DBLP venue name ("MLSys", "EMNLP (Findings)").
+def venue_title(venue: str, year: str = "") -> tuple[str, str | None]:
+    """(container title, short title) for a DBLP venue name.
 
-    DBLP's short names stay as they are; this is the one place that will expand them to full
-    proceedings names through the venue table.
+    DBLP writes venues short (``MLSys``, ``J. Mach. Learn. Res.``); the venue table gives their
+    full names (see :func:`awesome_bib.sources.full_venue`).  ``EMNLP (Findings)`` is the ACL
+    Anthology's *Findings of the Association for Computational Linguistics: EMNLP <year>*.
+
+    >>> venue_title("USENIX ATC")
+    ('USENIX Annual Technical Conference (USENIX ATC)', 'USENIX ATC')
+    >>> venue_title("EMNLP (Findings)", "2024")
+    ('Findings of the Association for Computational Linguistics: EMNLP 2024', 'Findings of EMNLP')
+    >>> venue_title("Example J.")
+    ('Example J.', None)
     """
-    return venue
+    findings = _FINDINGS.match(venue)
+    if findings and year:
+        event = findings["event"]
+        return f"Findings of the Association for Computational Linguistics: {event} {year}", (
+            f"Findings of {event}"
+        )
+    return full_venue(venue)
 
 
 def is_corr(candidate: Candidate) -> bool:
@@ -64,7 +79,7 @@ class DblpSource:
         if not query:
             return []
         params = {"q": query, "format": "json", "h": str(HITS_PER_SEARCH)}
-        return self.client.get("", params=params, parse=parse_hits)
+        return self.client.get("", params=params, parse=parse_hits, answers=())
 
 
 def search_words(reference: Reference) -> str:
@@ -98,6 +113,8 @@ def parse_hits(response: httpx2.Response) -> list[Candidate]:
     found = hits.get("hit") or []
     if isinstance(found, dict):
         found = [found]
+    if not isinstance(found, list):
+        raise MalformedResponse(f"DBLP search answer: hit is a {type(found).__name__}")
     return [
         hit_to_candidate(hit["info"])
         for hit in found
@@ -105,24 +122,26 @@ def parse_hits(response: httpx2.Response) -> list[Candidate]:
     ]
 
 
+@reads_answer
 def hit_to_candidate(info: Mapping[str, Any]) -> Candidate:
     """One DBLP hit's ``info`` as a candidate; CoRR records carry their arXiv id."""
-    key = str(info["key"])
+    key = text(info["key"])
     venue = _one(info.get("venue"))
     volume = _one(info.get("volume"))
+    year = _one(info.get("year"))
     corr = key.startswith("journals/corr/") or venue == "CoRR"
     arxiv_match = _CORR_VOLUME.match(volume) if corr else None
-    authors = info["authors"].get("author", []) if isinstance(info.get("authors"), dict) else []
-    if isinstance(authors, dict):
+    authors = mapping(info.get("authors")).get("author") or []
+    if not isinstance(authors, list):
         authors = [authors]
+    container, short = venue_title(venue, year) if venue and not corr else (None, None)
     csl = compact({
-        "type": CSL_TYPES.get(str(info.get("type")), "article"),
-        "title": " ".join(str(info.get("title") or "").split()).rstrip("."),
-        "author": [
-            split_name(_author_text(author)) for author in authors if _author_text(author)
-        ],
-        "issued": date_parts(info.get("year")),
-        "container-title": venue_title(venue) if venue and not corr else None,
+        "type": CSL_TYPES.get(_one(info.get("type")), "article"),
+        "title": " ".join(_one(info.get("title")).split()).rstrip("."),
+        "author": [split_name(name) for author in authors if (name := _author_text(author))],
+        "issued": date_parts(year),
+        "container-title": container,
+        "container-title-short": short,
         "volume": volume if not corr else None,
         "issue": _one(info.get("number")),
         "page": _one(info.get("pages")),
@@ -139,8 +158,8 @@ def _one(value: Any) -> str:
         value = value[0] if value else ""
     if isinstance(value, dict):
         value = value.get("text", "")
-    return str(value or "")
+    return text(value)
 
 
 def _author_text(author: Any) -> str:
-    return str(author.get("text", "")) if isinstance(author, dict) else str(author or "")
+    return text(author.get("text") if isinstance(author, dict) else author, numbers=False)

@@ -2,7 +2,8 @@
 
 The cheap route from an arXiv id (or a DOI) to where the paper was published: its venue, the
 published DOI and the DBLP key.  Answers are matched back to the requested ids through
-``externalIds``, never by position; ``null`` entries mean Semantic Scholar has no such paper.
+``externalIds``, never by position; ``null`` entries mean Semantic Scholar has no such paper.  The
+answer has one entry per id sent: an array of another length is malformed, not "none of them".
 
 Ids are written as the API wants them: ``ARXIV:2401.04088``, ``DOI:10.18653/v1/2024.acl-long.571``,
 ``ACL:2024.acl-long.571``.
@@ -17,12 +18,13 @@ Ids are written as the API wants them: ``ARXIV:2401.04088``, ``DOI:10.18653/v1/2
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import httpx2
 
 from ..http import MalformedResponse, ServiceClient
-from . import Candidate, compact, date_parts
+from . import Candidate, compact, date_parts, full_venue, mapping, reads_answer, text
 from .names import split_name
 
 FIELDS = (
@@ -53,18 +55,18 @@ class SemanticScholarSource:
         for start in range(0, len(wanted), self.batch_size):
             chunk = wanted[start : start + self.batch_size]
             papers = self.client.post(
-                "/paper/batch", params={"fields": FIELDS}, json={"ids": chunk}, parse=parse_batch
+                "/paper/batch", params={"fields": FIELDS}, json={"ids": chunk},
+                parse=partial(parse_batch, sent=len(chunk)), answers=(),
             )
             index = {
                 (prefix, str(value).lower()): paper
                 for paper in papers
                 for prefix, key in EXTERNAL_ID_KEYS.items()
-                if (value := (paper.get("externalIds") or {}).get(key))
+                if (value := paper.evidence.get("externalIds", {}).get(key))
             }
             for paper_id in chunk:
                 prefix, value = _split(paper_id)
-                paper = index.get((prefix, value.lower()))
-                results[paper_id] = paper_to_candidate(paper) if paper else None
+                results[paper_id] = index.get((prefix, value.lower()))
         return results
 
 
@@ -73,40 +75,44 @@ def _split(paper_id: str) -> tuple[str, str]:
     return prefix.upper(), value
 
 
-def parse_batch(response: httpx2.Response) -> list[Mapping[str, Any]]:
-    """The non-null paper objects of a batch answer."""
+def parse_batch(response: httpx2.Response, sent: int) -> list[Candidate]:
+    """The papers of a batch answer to ``sent`` ids: one entry per id, ``null`` for unknown ids."""
     try:
         papers = response.json()
     except ValueError as error:
         raise MalformedResponse(f"JSON: {error}") from error
-    if response.status_code == 404 or not isinstance(papers, list):
-        raise MalformedResponse("expected a JSON array of papers")
-    return [paper for paper in papers if isinstance(paper, dict)]
+    if not isinstance(papers, list) or len(papers) != sent:
+        got = f"{len(papers)} entries" if isinstance(papers, list) else type(papers).__name__
+        raise MalformedResponse(f"expected a JSON array of {sent} papers, got {got}")
+    return [paper_to_candidate(paper) for paper in papers if paper is not None]
 
 
+@reads_answer
 def paper_to_candidate(paper: Mapping[str, Any]) -> Candidate:
     """A paper object as a candidate; evidence says whether it names a published version."""
-    external = paper.get("externalIds") or {}
-    venue = str(paper.get("venue") or (paper.get("publicationVenue") or {}).get("name") or "")
-    journal = paper.get("journal") or {}
-    doi = str(external.get("DOI") or "")
+    external = mapping(paper.get("externalIds"))
+    venue = text(paper.get("venue")) or text(mapping(paper.get("publicationVenue")).get("name"))
+    journal = mapping(paper.get("journal"))
+    doi = text(external.get("DOI"))
     published_doi = doi if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX) else ""
-    dblp = str(external.get("DBLP") or "")
+    dblp = text(external.get("DBLP"))
     published_dblp = dblp if dblp and not dblp.startswith("journals/corr/") else ""
     published = bool(published_doi or published_dblp or not is_arxiv_venue(venue))
+    container, short = full_venue(venue) if published and venue else (None, None)
     csl = compact({
-        "title": " ".join(str(paper.get("title") or "").split()),
+        "title": " ".join(text(paper.get("title")).split()),
         "author": [
-            split_name(str(author["name"]))
+            split_name(name)
             for author in paper.get("authors") or []
-            if isinstance(author, dict) and author.get("name")
+            if (name := text(mapping(author).get("name"), numbers=False))
         ],
         "issued": date_parts(paper.get("year")),
-        "container-title": venue if published else None,
-        "volume": journal.get("volume") if published else None,
-        "page": " ".join(str(journal.get("pages") or "").split()) if published else None,
+        "container-title": container,
+        "container-title-short": short,
+        "volume": text(journal.get("volume")) if published else None,
+        "page": " ".join(text(journal.get("pages")).split()) if published else None,
         "DOI": published_doi,
-        "custom": compact({"arxiv": external.get("ArXiv")}),
+        "custom": compact({"arxiv": text(external.get("ArXiv"))}),
     })
     evidence = compact({
         "published": published,
@@ -115,4 +121,4 @@ def paper_to_candidate(paper: Mapping[str, Any]) -> Candidate:
         "venue": venue,
         "externalIds": dict(external),
     })
-    return Candidate("semanticscholar", str(paper.get("paperId") or ""), csl, evidence)
+    return Candidate("semanticscholar", text(paper.get("paperId")), csl, evidence)
