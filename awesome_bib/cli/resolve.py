@@ -64,12 +64,12 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
       awesome-bib resolve --offline          # what is left to look up
       awesome-bib resolve --refresh --prefer arxiv
     """
-    from ..resolve import resolve_records
+    from ..resolve import resolve_records, wants_lookup
 
     library = open_library(list_path)
     settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
-    pending = sum(1 for r in library.records if r.status not in ("resolved", "upgraded"))
-    with exclusive(library.lockfile_path), _progress_bar(len(library.records) if refresh else pending) as bar:
+    pending = sum(1 for r in library.records if wants_lookup(r, prefer=prefer, refresh=refresh))
+    with exclusive(library.lockfile_path), _progress_bar(pending) as bar:
         report = resolve_records(library.records, settings, prefer=prefer, refresh=refresh,
                                  overrides=library.overrides, on_batch=lambda _: library.write(),
                                  progress=bar)  # type: ignore[arg-type]
