@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,10 @@ def test_bad_lists_give_one_line_errors_naming_the_file(name: str, message: str)
 def test_a_directory_is_not_a_list(tmp_path: Path) -> None:
     with pytest.raises(AwesomeBibError, match="is a directory"):
         read_list(tmp_path)
+
+
+def test_sections_text_is_indented_by_depth_not_heading_level() -> None:
+    lines = run("sections", "--list", DATA / "lists" / "deep-headings.md").stdout.splitlines()
+    assert [re.match(r" *\S+", line)[0] for line in lines[1:]] == [
+        "deep-headings", "  top", "    deep-child", "    middle", "second-part", "  under-the-second-part",
+    ]
