@@ -72,6 +72,8 @@ _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 _HTML_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _LABEL_WORDS = re.compile(r"[a-z]+|\d+")
+_DIGIT = re.compile(r"\d")
+_MAX_TAG_LENGTH = 48  # parse_tag reads no longer venue name with its year
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _LINK_SLOT = "\x00"
 # Kinds of venue a table cell may name without a header saying it is the venue column: not the
@@ -87,7 +89,7 @@ _COLUMN_WORDS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """One part of a source line: plain text, bold text, a link, or an image (a badge)."""
 
@@ -102,7 +104,9 @@ def pieces_by_line(children: Sequence[Token]) -> list[list[Piece]]:
     link: Piece | None = None
     strong_depth = 0
     for child in children:
-        kind, href = _html_kind(child.content) if child.type == "html_inline" else (child.type, "")
+        kind, href = child.type, ""
+        if kind == "html_inline":
+            kind, href = _html_kind(child.content)
         if kind in ("softbreak", "hardbreak"):
             lines.append([])
         elif kind == "link_open":
@@ -151,7 +155,9 @@ def _html_kind(raw: str) -> tuple[str, str]:
 
 def lower_scheme(href: str) -> str:
     """``HTTPS://host/...`` -> ``https://host/...``: the scheme's case means nothing."""
-    return href[:href.index(":")].lower() + href[href.index(":"):] if _HTTP.match(href) else href
+    if href.startswith(("https://", "http://")) or not _HTTP.match(href):
+        return href
+    return href[:href.index(":")].lower() + href[href.index(":"):]
 
 
 def is_web_link(piece: Piece) -> bool:
@@ -230,7 +236,7 @@ def _academic_venue(text: str) -> bool:
 # -- papers of a line -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Paper:
     """One paper of a line while it is read: the link that names it and the links that go with it."""
 
@@ -263,16 +269,17 @@ def is_generic(text: str) -> bool:
     label = _label(text)
     if not label or label in _GENERIC_LABELS or _IDENTIFIER_TEXT.match(label):
         return True
-    words = _LABEL_WORDS.findall(label)
-    if words and all(word in _GENERIC_WORDS for word in words):
+    if all(word[0] in _GENERIC_WORDS for word in _LABEL_WORDS.finditer(label)):  # stops at a title's word
         return True
+    if len(label) > _MAX_TAG_LENGTH or not _DIGIT.search(label):  # too long, or no year: not a venue tag
+        return False
     tag = parse_tag(text.strip(" []()"))
     return tag is not None and tag.venue is not None and tag.year is not None
 
 
 def read_line(line: int, source: str, section: str, pieces: list[Piece], row: Row | None = None) -> list[Entry]:
     """The papers a line lists, in line order; none when its links go only to code or web pages in prose."""
-    linked = [(i, p) for i, p in enumerate(pieces) if is_web_link(p)]
+    linked = [(i, p) for i, p in enumerate(pieces) if p.kind == "link" and is_web_link(p)]
     targets = {i: parse_link(p.href.strip()) for i, p in linked}
     papers = _papers(linked, targets, row)
     entries = []
