@@ -71,7 +71,7 @@ _LINE_OPENING_TAG = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\[([^\[\]]+)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 _HTML_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_LABEL_WORDS = re.compile(r"[a-z]+|\d+")
+_LABEL_WORDS = re.compile(r"[^\W\d_]+|\d+")
 _DIGIT = re.compile(r"\d")
 _MAX_TAG_LENGTH = 48  # parse_tag reads no longer venue name with its year
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
@@ -269,8 +269,10 @@ def is_generic(text: str) -> bool:
     label = _label(text)
     if not label or label in _GENERIC_LABELS or _IDENTIFIER_TEXT.match(label):
         return True
-    if all(word[0] in _GENERIC_WORDS for word in _LABEL_WORDS.finditer(label)):  # stops at a title's word
-        return True
+    words = _LABEL_WORDS.finditer(label)
+    first = next(words, None)
+    if first is not None and first[0] in _GENERIC_WORDS and all(w[0] in _GENERIC_WORDS for w in words):
+        return True  # ("Project Page"); stops at the first word of a title
     if len(label) > _MAX_TAG_LENGTH or not _DIGIT.search(label):  # too long, or no year: not a venue tag
         return False
     tag = parse_tag(text.strip(" []()"))

@@ -10,6 +10,7 @@ import pytest
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.listfile import parse_list, read_list, slugify
+from awesome_bib.listline import is_generic
 from conftest import DATA, SEED, copy_list, run
 
 SHAPES = DATA / "lists" / "shapes.md"
@@ -320,3 +321,15 @@ def test_sections_text_is_indented_by_depth_not_heading_level() -> None:
     assert [re.match(r" *\S+", line)[0] for line in lines[1:]] == [
         "deep-headings", "  top", "    deep-child", "    middle", "second-part", "  under-the-second-part",
     ]
+
+
+@pytest.mark.parametrize(
+    ("label", "generic"),
+    [
+        ("[Code]", True), ("Project Page", True), ("arXiv version", True), ("arXiv:2409.02060", True),
+        ("https://arxiv.org/abs/2401.04088", True), ("NeurIPS 2022", True), ("", True),
+        ("Mixtral of Experts", False), ("GPT-4", False), ("混合专家模型综述", False), ("Qwen", False),
+    ],
+)
+def test_link_texts_that_name_a_resource_not_a_title(label: str, generic: bool) -> None:
+    assert is_generic(label) is generic
