@@ -1,11 +1,17 @@
 """Reading an awesome list: Markdown -> a section tree and the paper lines under it.
 
 The list is read with markdown-it-py tokens, one source line at a time, so each entry keeps its line
-number.  Shapes understood (all seen in real lists):
+number; what one line or table row lists is :mod:`awesome_bib.listline`'s job.  Shapes understood
+(all seen in real lists):
 
 * ``[Venue'YY] [Title](paper-url) [[Code](code-url)] [extra tag]`` (the seed's shape)
 * ``- [Title](url) ...`` bullets and numbered items, ``* **Title**. Authors. Venue. [[paper]](url) [[code]](url)``
-* Markdown table rows that link a paper
+* Markdown table rows that link a paper, their venue and year columns named by the header
+* ``<a href="url">Title</a>`` HTML links; several papers on one line
+
+HTML comments are blanked out first (GitHub shows nothing of them); line numbers stay.  The title is
+the one ``#`` heading that opens the document; papers before the first section heading belong to a
+section named after it (see :meth:`_Reader._place`).
 
 A line with a paper link is never dropped: an unknown shape becomes an entry titled by its link text.
 Lines without a link (prose, TODO items, badges, tables of contents) are not entries; lines whose only
@@ -16,43 +22,40 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AwesomeBibError
 from .identifiers import parse_link
-from .model import Entry, Link, Section
-from .venues import parse_tag
+from .listline import (
+    Piece,
+    Row,
+    column_roles,
+    is_generic,
+    is_web_link,
+    leading_tag,
+    lower_scheme,
+    pieces_by_line,
+    read_line,
+)
+from .model import Entry, Section
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-# Link labels that name a kind of resource rather than the paper's title.
-_GENERIC_LABELS = frozenset(
-    """code github gitlab repo repository paper pdf arxiv abs abstract link url project page website
-    web homepage site model models huggingface hf hugging-face weights demo slides video talk poster
-    blog openreview doi bib bibtex dataset data checkpoint checkpoints colab notebook official docs
-    documentation proceedings supplementary supp html
-    """.split()
+_RAW_LINK = re.compile(r"\[([^\[\]]+)\]\s*\(\s*(https?://[^)]*?)\s*\)", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"']+", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+>]\s*|\d+[.)]\s*)*")
+# HTML comments (GitHub shows nothing of them), and the fenced code blocks where "<!--" is only text.
+_COMMENT_OR_FENCE = re.compile(
+    r"^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[`~]*[ \t]*$|\Z)|(?P<comment><!--.*?(?:-->|\Z))",
+    re.DOTALL | re.MULTILINE,
 )
-_CODE_LABELS = frozenset(
-    """code github gitlab repo repository model models huggingface hf weights checkpoint checkpoints
-    """.split()
-)
-_PAPER_LABELS = frozenset(
-    """paper pdf arxiv abs abstract openreview doi proceedings html link
-    """.split()
-)
-
-# What may stand before an entry's title on its line besides a venue tag: bullets, numbers, emoji.
-_LEAD_JUNK = re.compile(r"^[\s\-*+•·>|:.\d()#]*$")
-_BRACKETED = re.compile(r"\[([^\[\]\x00]+)\]")
-_RAW_LINK = re.compile(r"\[([^\[\]]+)\]\s*\(\s*(https?://[^)]*?)\s*\)")
-_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+")
-_LINK_SLOT = "\x00"
+# The section of papers listed outside every heading, when the list has no title to name it after.
+UNTITLED_SECTION = "Papers"
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,9 @@ def slugify(title: str) -> str:
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # Inline HTML is read (``<a href>``, ``<br>`` in table cells); HTML blocks are not, so a line
+    # such as ``<li><a href="…">Title</a></li>`` is a paragraph whose links count.
+    markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).disable("html_block")
     # Keep hrefs as the list wrote them: identifiers are read from the raw URL, and percent-encoding
     # every link would cost a third of the parse.
     markdown.normalizeLink = str  # type: ignore[method-assign]
@@ -141,9 +146,9 @@ def read_list(path: Path) -> AwesomeList:
 
 def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
     """Parse Markdown text into sections and entries (no error when there are none)."""
+    text = blank_comments(text)
     tokens = _markdown().parse(text)
-    lines = text.splitlines()
-    reader = _Reader(path, lines)
+    reader = _Reader(path, text.splitlines(), tokens)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -160,17 +165,25 @@ def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
     return reader.result()
 
 
-@dataclass
-class _Piece:
-    """One part of a source line: plain text, bold text, or a link."""
+def blank_comments(text: str) -> str:
+    """HTML comments -> spaces, line breaks kept (so line numbers stay); ``<!--`` in a code fence stays.
 
-    kind: str  # "text" | "strong" | "link"
-    text: str
-    href: str = ""
+    An unclosed comment runs to the end, as GitHub shows it.
+
+    >>> blank_comments("a <!-- b\\nc --> d")
+    'a       \\n      d'
+    """
+    if "<!--" not in text:
+        return text
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match[0]) if match["comment"] else match[0]
+
+    return _COMMENT_OR_FENCE.sub(blank, text)
 
 
 class _Reader:
-    def __init__(self, path: Path, lines: list[str]) -> None:
+    def __init__(self, path: Path, lines: list[str], tokens: list[Token]) -> None:
         self.path = path
         self.lines = lines
         self.title: str | None = None
@@ -179,19 +192,27 @@ class _Reader:
         self.malformed: list[Entry] = []
         self.stray: list[StrayLink] = []
         self._stack: list[Section] = []
-        self._first_heading_is_title = _single_leading_h1(lines)
+        headings = [token for token in tokens if token.type == "heading_open"]
+        self._title_token = _title_heading(headings)
+        self._has_sections = any(token is not self._title_token for token in headings)
+        self._top: Section | None = None
+        self._roles: tuple[str, ...] = ()
 
     # -- headings -------------------------------------------------------------------------------
     def heading(self, open_token: Token, inline: Token) -> None:
         level = int(open_token.tag[1])
         title = _plain_text(inline.children or []).strip() or inline.content.strip()
         line = (open_token.map or [0])[0] + 1
-        if level == 1 and self._first_heading_is_title and self.title is None:
+        if open_token is self._title_token:
             self.title = title
             return
         while self._stack and self._stack[-1].level >= level:
             self._stack.pop()
         parent = self._stack[-1] if self._stack else None
+        section = self._new_section(title, level, line, parent)
+        self._stack.append(section)
+
+    def _new_section(self, title: str, level: int, line: int, parent: Section | None) -> Section:
         slug = slugify(title)
         path = f"{parent.path}/{slug}" if parent else slug
         taken = {s.path for s in self.sections}
@@ -200,243 +221,103 @@ class _Reader:
             unique, n = f"{path}-{n}", n + 1
         section = Section(title, level, unique.rsplit("/", 1)[-1], unique, line, parent.path if parent else None)
         self.sections.append(section)
-        self._stack.append(section)
+        return section
+
+    def _place(self, entries: list[Entry]) -> list[Entry]:
+        """Entries under a heading belong to it.  Outside every heading, they belong to a section named
+        after the list (``Papers`` without a title), except links in running prose of a list that has
+        sections (an introduction citing a survey): those belong to no section."""
+        if self._stack:
+            return entries
+        placed = []
+        for entry in entries:
+            if entry.shape != "prose" or not self._has_sections:
+                if self._top is None:
+                    line = (self._title_token.map or [0])[0] + 1 if self.title and self._title_token else entry.line
+                    self._top = self._new_section(self.title or UNTITLED_SECTION, 1, line, None)
+                entry = replace(entry, section=self._top.path)
+            placed.append(entry)
+        return placed
 
     @property
     def _section(self) -> str:
         return self._stack[-1].path if self._stack else ""
 
-    # -- paragraphs and list items --------------------------------------------------------------
+    # -- paragraphs, list items and table rows --------------------------------------------------
     def inline(self, token: Token) -> None:
         first_line = (token.map or [0])[0] + 1
-        for offset, pieces in enumerate(_split_lines(token.children or [])):
-            self._line(first_line + offset, pieces, in_table=False)
+        for offset, pieces in enumerate(pieces_by_line(token.children or [])):
+            self._line(first_line + offset, pieces)
 
     def table_row(self, tokens: list[Token], index: int) -> int:
         line = (tokens[index].map or [0])[0] + 1
-        pieces: list[_Piece] = []
+        in_head = index > 0 and tokens[index - 1].type == "thead_open"
+        cells: list[list[Piece]] = []
         index += 1
         while tokens[index].type != "tr_close":
             token = tokens[index]
             if token.type == "inline":
-                if pieces:
-                    pieces.append(_Piece("text", " | "))
-                for row in _split_lines(token.children or []):
-                    pieces.extend(row)
+                cells.append([piece for row in pieces_by_line(token.children or []) for piece in row])
             index += 1
-        self._line(line, pieces, in_table=True)
+        if in_head:
+            self._roles = column_roles(["".join(p.text for p in cell) for cell in cells])
+        row = Row(cells, () if in_head else self._roles)
+        pieces: list[Piece] = []
+        for cell in cells:
+            if pieces:
+                pieces.append(Piece("text", " | "))
+            pieces.extend(cell)
+        self._line(line, pieces, row)
         return index + 1
 
-    def _line(self, line: int, pieces: list[_Piece], in_table: bool) -> None:
+    def _line(self, line: int, pieces: list[Piece], row: Row | None = None) -> None:
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        links = [p for p in pieces if p.kind == "link" and p.href.startswith(("http://", "https://"))]
+        links = [p for p in pieces if is_web_link(p)]
         if not links:
-            self._unparsed_link(line, source)
+            self._unparsed_links(line, source)
             return
-        entry = _entry_from(line, source, self._section, pieces, links, in_table)
-        if entry is not None:
-            self.entries.append(entry)
+        entries = read_line(line, source, self._section, pieces, row)
+        if entries:
+            self.entries.extend(self._place(entries))
         else:
             self.stray.append(StrayLink(line, source, self._section, links[0].href.strip()))
 
-    def _unparsed_link(self, line: int, source: str) -> None:
-        """A line whose link Markdown did not read (a space in the URL, a space before ``(``)."""
-        raw = _RAW_LINK.search(source)
-        if raw:
-            url = re.sub(r"\s+", "", raw[2])
-            title = raw[1].strip()
-        else:
-            bare = _BARE_URL.search(source)
-            if not bare:
-                return
-            url = bare[0].rstrip(".,;:")
-            title = source[: bare.start()].strip(" -*:|[]()")
-        target = parse_link(url)
-        if target.role != "paper":
-            return
-        tag = _leading_tag(source)
-        entry = Entry(
-            line=line,
-            source=source,
-            section=self._section,
-            title=title or url,
-            url=url,
-            target=target,
-            venue_tag=tag,
-            shape="malformed",
-        )
-        self.entries.append(entry)
-        self.malformed.append(entry)
+    def _unparsed_links(self, line: int, source: str) -> None:
+        """Paper links Markdown did not read (a space in the URL, a space before ``(``) or bare URLs.
+
+        Each is an entry titled by its bracketed text, else by the text before it, else by the URL.
+        """
+        found: list[tuple[str, str]] = []
+        for raw in _RAW_LINK.finditer(source):
+            found.append((raw[1].strip(), lower_scheme(re.sub(r"\s+", "", raw[2]))))
+        if not found:
+            start = 0
+            for bare in _BARE_URL.finditer(source):
+                text = _LIST_MARKER.sub("", source[start:bare.start()]).strip(" -–—:|[]()")
+                found.append(("" if is_generic(text) else text, lower_scheme(bare[0].rstrip(".,;:"))))
+                start = bare.end()
+        entries: list[Entry] = []
+        for title, url in found:
+            target = parse_link(url)
+            if target.role != "paper" or any(e.identity == (target.identity or f"url:{target.url}") for e in entries):
+                continue
+            entries.append(Entry(line=line, source=source, section=self._section, title=title or url, url=url,
+                                 target=target, venue_tag=None if entries else leading_tag(source),
+                                 shape="malformed"))
+        placed = self._place(entries)
+        self.entries.extend(placed)
+        self.malformed.extend(placed)
 
     def result(self) -> AwesomeList:
         return AwesomeList(self.path, self.title, self.sections, self.entries, self.stray, self.malformed)
 
 
-def _single_leading_h1(lines: list[str]) -> bool:
-    """One ``#`` heading that opens the document is the list's title, not a section."""
-    h1 = [i for i, line in enumerate(lines) if re.match(r"#\s", line)]
-    if len(h1) != 1:
-        return False
-    return not any(re.match(r"#{2,6}\s", line) for line in lines[: h1[0]])
+def _title_heading(headings: list[Token]) -> Token | None:
+    """One ``#`` heading (ATX or setext) that opens the document is the list's title, not a section."""
+    if headings and headings[0].tag == "h1" and sum(token.tag == "h1" for token in headings) == 1:
+        return headings[0]
+    return None
 
 
 def _plain_text(children: list[Token]) -> str:
     return "".join(child.content for child in children if child.type in ("text", "code_inline"))
-
-
-def _split_lines(children: list[Token]) -> list[list[_Piece]]:
-    """Flatten inline tokens into pieces, one list per source line."""
-    lines: list[list[_Piece]] = [[]]
-    link: _Piece | None = None
-    strong_depth = 0
-    for child in children:
-        kind = child.type
-        if kind in ("softbreak", "hardbreak"):
-            lines.append([])
-        elif kind == "link_open":
-            link = _Piece("link", "", str(child.attrs.get("href", "")))
-        elif kind == "link_close":
-            if link is not None:
-                link.text = link.text.strip()
-                lines[-1].append(link)
-            link = None
-        elif kind == "image":
-            if link is not None:
-                link.kind = "image"  # a badge: an image inside a link
-        elif kind == "strong_open":
-            strong_depth += 1
-            if link is None:
-                lines[-1].append(_Piece("strong", ""))
-        elif kind == "strong_close":
-            strong_depth -= 1
-        elif kind in ("text", "code_inline"):
-            if link is not None:
-                link.text += child.content
-            elif strong_depth and lines[-1] and lines[-1][-1].kind == "strong":
-                lines[-1][-1].text += child.content
-            else:
-                lines[-1].append(_Piece("text", child.content))
-    return lines
-
-
-def _label(text: str) -> str:
-    return text.strip(" []()").lower()
-
-
-def _is_generic(text: str) -> bool:
-    return _label(text) in _GENERIC_LABELS or not text.strip()
-
-
-def _leading_tag(text: str) -> str | None:
-    match = re.match(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\[([^\[\]]+)\]", text)
-    if match and parse_tag(match[1]):
-        return match[1].strip()
-    return None
-
-
-def _entry_from(
-    line: int, source: str, section: str, pieces: list[_Piece], links: list[_Piece], in_table: bool
-) -> Entry | None:
-    targets = {id(link): parse_link(link.href.strip()) for link in links}
-    title_link = next(
-        (link for link in links if not _is_generic(link.text) and targets[id(link)].role in ("paper", "web")),
-        None,
-    )
-    code = tuple(
-        targets[id(link)].url
-        for link in links
-        if link is not title_link
-        and (targets[id(link)].role in ("code", "model", "dataset") or _label(link.text) in _CODE_LABELS)
-    )
-    flat = "".join(_LINK_SLOT if p.kind in ("link", "image") else p.text for p in pieces)
-    if title_link is not None:
-        position = pieces.index(title_link)
-        before = "".join(p.text for p in pieces[:position] if p.kind != "image")
-        after = "".join(_LINK_SLOT if p.kind == "link" else p.text for p in pieces[position + 1 :])
-        tag, rest = _split_tag(before)
-        target = targets[id(title_link)]
-        trailing = _trailing_tags(after)
-        if in_table:
-            shape = "table"
-            tag = tag or next((cell.strip() for cell in before.split("|") if _known_tag(cell)), None)
-        else:
-            shape = "tagged" if tag else "bullet"
-            if rest and not _LEAD_JUNK.match(rest):
-                if target.role != "paper":
-                    return None
-                shape = "prose"
-        if tag is None and (late := next((t for t in trailing if _known_tag(t)), None)):
-            tag = late
-            trailing.remove(late)
-        return Entry(
-            line=line,
-            source=source,
-            section=section,
-            title=_clean_title(title_link.text),
-            url=target.url,
-            target=target,
-            venue_tag=tag,
-            code=code,
-            tags=tuple(trailing),
-            shape=shape,
-            links=tuple(Link(link.text, targets[id(link)]) for link in links),
-        )
-    paper_link = next(
-        (link for link in links if targets[id(link)].role == "paper" or _label(link.text) in _PAPER_LABELS),
-        None,
-    )
-    if paper_link is None:
-        return None
-    target = targets[id(paper_link)]
-    strong = next((p.text.strip() for p in pieces if p.kind == "strong" and p.text.strip()), "")
-    title, authors, venue = _bold_title_and_authors(flat, strong)
-    return Entry(
-        line=line,
-        source=source,
-        section=section,
-        title=_clean_title(title or paper_link.text),
-        url=target.url,
-        target=target,
-        venue_tag=_leading_tag(flat) or venue,
-        code=code,
-        authors_text=authors,
-        shape="bold" if strong else "prose",
-        links=tuple(Link(link.text, targets[id(link)]) for link in links),
-    )
-
-
-def _split_tag(before: str) -> tuple[str | None, str]:
-    """Take a leading ``[Venue'YY]`` off the text before the title link."""
-    match = re.match(r"\s*\[([^\[\]]+)\]\s*", before)
-    if match and parse_tag(match[1]):
-        return match[1].strip(), before[match.end() :].strip()
-    return None, before.strip()
-
-
-def _known_tag(text: str) -> bool:
-    """Text that names a venue of the table, with or without a year (``ICLR 2017``, ``NeurIPS'22``)."""
-    tag = parse_tag(text.strip())
-    return tag is not None and tag.venue is not None
-
-
-def _trailing_tags(after: str) -> list[str]:
-    """Bracketed or parenthesised words after the title that are not links: ``[MoE Module Design]``."""
-    found = [m.strip() for m in _BRACKETED.findall(after) if m.strip()]
-    found += [m.strip() for m in re.findall(r"\(([^()\x00]+)\)", after) if _known_tag(m)]
-    return found
-
-
-def _bold_title_and_authors(flat: str, strong: str) -> tuple[str, str | None, str | None]:
-    """``**Title**. Authors. Venue.``: the bold text is the title, then authors, then the venue."""
-    if not strong:
-        head = flat.split(_LINK_SLOT, 1)[0]
-        return head.strip(" -*:|[]"), None, None
-    after = flat.split(strong, 1)[-1].split(_LINK_SLOT, 1)[0]
-    sentences = [s.strip() for s in re.split(r"\.\s+", after.strip(" .")) if s.strip()]
-    authors = sentences[0] if sentences and ("," in sentences[0] or " and " in sentences[0]) else None
-    venue = next((s for s in sentences[1 if authors else 0 :] if _known_tag(s)), None)
-    return strong, authors, venue
-
-
-def _clean_title(title: str) -> str:
-    return re.sub(r"\s+", " ", title).strip().rstrip(".")

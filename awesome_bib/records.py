@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from .identifiers import arxiv_doi, arxiv_id_date
 from .model import CSLItem, Entry, Record, Section
+from .sources.names import PARTICLES, SUFFIXES, split_name
 from .venues import Venue, VenueTag, parse_tag, venue_from_ids
 
 LIST = {"source": "list"}
@@ -187,18 +189,66 @@ def _disagreements(entries: list[Entry]) -> list[str]:
 
 
 def split_author_list(text: str) -> list[dict[str, str]]:
-    """``"Ada Lovelace, Alan Turing and Grace Hopper"`` -> CSL names (family = last word)."""
-    names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+|;\s*", text) if n.strip()]
-    authors = []
-    for name in names:
-        if name.lower() in ("et al", "et al.", "others"):
+    """An author list as a list writes it -> CSL names; ``[]`` unless every name looks like a person's.
+
+    A wrong author is worse than none, so one doubtful name drops the whole list.  "et al." and
+    "others" are left out (the named authors stay), "Jr."/"III" are the name's ``suffix``.
+
+    >>> split_author_list("Aidan N. Gomez and Martin Luther King, Jr. et al.")
+    [{'given': 'Aidan N.', 'family': 'Gomez'}, {'given': 'Martin Luther', 'family': 'King', 'suffix': 'Jr.'}]
+    >>> split_author_list("Jiang et al.")
+    [{'literal': 'Jiang'}]
+    >>> split_author_list("Mixtral, Qwen and DeepSeek")  # one-word names, and not "X et al.": unsure
+    []
+    >>> split_author_list("(2015), G")
+    []
+    """
+    shortened = bool(_UNNAMED.search(text))
+    names: list[str] = []
+    for part in _AUTHOR_SEPARATOR.split(_UNNAMED.sub(",", unicodedata.normalize("NFC", text))):
+        name = _without_full_stop(part.strip(" \t-–—:"))
+        if not name:
             continue
-        parts = name.split()
-        if len(parts) == 1:
-            authors.append({"literal": parts[0]})
+        if name in SUFFIXES and names:  # "King, Jr."
+            names[-1] = f"{names[-1]} {name}"
         else:
-            authors.append({"given": " ".join(parts[:-1]), "family": parts[-1]})
-    return authors
+            names.append(name)
+    lone_surname = shortened and len(names) == 1  # "Jiang et al."
+    if not names or not all(_looks_like_person(name, lone_surname) for name in names):
+        return []
+    return [split_name(name) for name in names]
+
+
+_AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b)\s*(?:and\s+)?")
+_UNNAMED = re.compile(r"\bet\.?\s*al\b\.?|\band\s+others\b|\bothers\b|\betc\b\.?|…|\.{3}", re.IGNORECASE)
+_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'’\-])*")
+_MAX_NAME_WORDS = 5
+
+
+def _without_full_stop(name: str) -> str:
+    """``Illia Polosukhin.`` ends a sentence; ``Aidan N.`` and ``Jr.`` keep their stop."""
+    words = name.split()
+    if name.endswith(".") and len(words[-1].rstrip(".")) > 1 and words[-1] not in SUFFIXES:
+        return name.rstrip(".")
+    return name
+
+
+def _looks_like_person(name: str, lone_surname: bool) -> bool:
+    """Up to five capitalised words (particles such as ``van``, ``de`` aside), no digits or brackets,
+    at least one of them more than an initial; one word only for "Surname et al."."""
+    words = [word for word in name.split() if word not in SUFFIXES]
+    if not words or len(words) > _MAX_NAME_WORDS or (len(words) == 1 and not lone_surname):
+        return False
+    if not all(_NAME_WORD.fullmatch(word) for word in words):
+        return False
+    if any(word[0].islower() and word not in PARTICLES for word in words):
+        return False
+    return any(len(re.sub(r"[.'’\-]", "", word)) > 1 and not _is_initials(word) for word in words)
+
+
+def _is_initials(word: str) -> bool:
+    """``N.``, ``J.R.R.``, ``A.-B.``"""
+    return "." in word and all(len(piece) <= 1 for piece in re.split(r"[.\-]", word))
 
 
 def _unique(values: Iterable[str | None]) -> list[str]:

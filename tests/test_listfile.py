@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.listfile import parse_list, read_list, slugify
-from conftest import DATA, SEED, run
+from awesome_bib.listline import is_generic
+from conftest import DATA, SEED, copy_list, run
 
 SHAPES = DATA / "lists" / "shapes.md"
 
@@ -137,3 +140,196 @@ def test_bad_lists_give_one_line_errors_naming_the_file(name: str, message: str)
 def test_a_directory_is_not_a_list(tmp_path: Path) -> None:
     with pytest.raises(AwesomeBibError, match="is a directory"):
         read_list(tmp_path)
+
+
+def lists(name: str) -> Path:
+    return DATA / "lists" / f"{name}.md"
+
+
+def entries_on(name: str) -> dict[int, list]:
+    """Entries of a fixture list by line (a line may list several papers)."""
+    found: dict[int, list] = {}
+    for entry in read_list(lists(name)).entries:
+        found.setdefault(entry.line, []).append(entry)
+    return found
+
+
+def test_upper_case_url_schemes_are_links() -> None:
+    parsed = read_list(lists("uppercase-schemes"))
+    entries = {entry.line: entry for entry in parsed.entries}
+    assert entries[5].target.ids == {"doi": "10.1038/nature14539"}
+    assert entries[5].url == "https://www.nature.com/articles/nature14539"
+    assert entries[6].target.ids == {"arxiv": "2401.04088"} and entries[6].shape == "tagged"
+    assert entries[6].code == ("https://github.com/mistralai/mistral-src",)
+    assert [(e.line, e.url) for e in parsed.malformed] == [
+        (7, "http://arxiv.org/abs/2405.00002"),
+        (8, "https://arxiv.org/abs/2402.06196"),
+    ]
+
+
+def test_a_line_linking_several_titled_papers_lists_each() -> None:
+    lines = entries_on("several-papers-per-line")
+    assert [(e.title, e.identity) for e in lines[5]] == [
+        ("GPT-3", "arxiv:2005.14165"),
+        ("GPT-4", "arxiv:2303.08774"),
+    ]
+    switch, expert_choice = lines[7]  # each paper keeps the tag written next to it
+    assert (switch.title, switch.venue_tag) == ("Switch Transformers", "JMLR 2022")
+    assert (expert_choice.title, expert_choice.venue_tag) == ("Expert Choice Routing", "NeurIPS'22")
+    assert [(e.title, e.venue_tag, e.shape) for e in lines[19]] == [  # a table cell: two papers, one row
+        ("LLaMA", "arXiv 2023", "table"),
+        ("Llama 2", "arXiv 2023", "table"),
+    ]
+
+
+def test_the_same_label_linking_another_paper_is_another_entry_not_dropped() -> None:
+    mixtral, follow_up = entries_on("several-papers-per-line")[6]
+    assert (mixtral.title, mixtral.identity) == ("Mixtral", "arxiv:2401.04088")
+    assert (follow_up.title, follow_up.identity) == ("its follow-up", "arxiv:2405.04434")
+
+
+def test_one_paper_with_code_pdf_and_other_links_is_one_entry() -> None:
+    lines = entries_on("several-papers-per-line")
+    [tagged], [bold], [versions] = lines[11], lines[12], lines[13]
+    assert tagged.tags == ("MoE Module Design",) and tagged.code == ("https://github.com/SkyworkAI/MoE-plus-plus",)
+    assert bold.title == "Attention Is All You Need" and len(bold.links) == 2
+    assert versions.title == "ST-MoE" and [link.label for link in versions.links] == [
+        "ST-MoE", "[arXiv version]", "[Project Page]",
+    ]
+
+
+def test_html_comments_hide_what_they_enclose_but_not_in_code_fences() -> None:
+    parsed = read_list(lists("comments"))
+    assert [(e.line, e.title) for e in parsed.entries] == [
+        (5, "Visible paper"),
+        (11, "Second visible paper"),  # the trailing comment's link is not read
+        (17, "Third visible paper"),  # after a fence holding "<!--": the fence opens no comment
+    ]  # the unclosed comment at line 18 hides line 19, as GitHub does
+    assert parsed.stray_links == [] and parsed.malformed == []
+
+
+def test_table_columns_named_by_the_header_give_venue_and_year() -> None:
+    lines = entries_on("tables")
+    assert lines[7][0].venue_tag == "JMLR 2022"  # a venue column after the paper's
+    assert lines[13][0].venue_tag == "ICLR 2023"  # Venue and Year columns
+    assert lines[19][0].venue_tag == "NeurIPS'2017.6"  # Date 2017-06; the Institute column is no venue
+
+
+def test_table_columns_without_header_hints_give_only_academic_venues() -> None:
+    lines = entries_on("tables")
+    assert lines[25][0].venue_tag == "NeurIPS'2017.6"  # "Google" is passed over for "NeurIPS"
+    assert lines[26][0].venue_tag == "'2024.1"  # "Microsoft" is not a venue here; the date still counts
+
+
+def test_table_row_whose_link_says_paper_is_titled_by_its_title_column() -> None:
+    lines = entries_on("tables")
+    assert lines[32][0].title == "XFT: Unlocking the Power of Code Instruction Tuning"
+    assert lines[32][0].venue_tag == "ACL 2024"
+    assert lines[36][0].title == "DeepSeekMoE"  # no title column: the row's text that is no venue or year
+
+
+def test_table_authors_column() -> None:
+    lines = entries_on("tables")
+    assert lines[42][0].authors_text == "William Fedus, Barret Zoph, Noam Shazeer"
+    assert lines[43][0].authors_text is None  # "Google Brain": one name, maybe not a person's
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "venue_tag"),
+    [
+        (5, "Ashish Vaswani, Noam Shazeer, Niki Parmar, Jakob Uszkoreit, Llion Jones, Aidan N. Gomez, "
+            "Łukasz Kaiser, Illia Polosukhin", "NeurIPS 2017"),
+        (6, "Ashish Vaswani, Noam Shazeer et al.", "NeurIPS 2017"),
+        (7, "G. Hinton et al.", "'2015"),
+        (8, "Damai Dai, Chengqi Deng, Chenggang Zhao", "ACL 2024"),
+        (9, "Martin Luther King Jr., Rosa Parks", None),
+        (13, None, "'2023"),  # "Hugging Face blog post" is no author list
+        (14, None, "ICLR 2023"),  # "Komatsuzaki [1], Puigcerver [2] and others": unsure
+        (15, None, None),  # "Mixtral, Qwen and DeepSeek": one-word names
+        (19, "Tim Dettmers, et al.", "NeurIPS 2022"),
+    ],
+)
+def test_authors_venue_and_year_in_free_text(line: int, authors: str | None, venue_tag: str | None) -> None:
+    [entry] = entries_on("bylines")[line]
+    assert (entry.authors_text, entry.venue_tag) == (authors, venue_tag)
+
+
+def test_titles_of_bold_quoted_and_tagged_text_lines() -> None:
+    lines = entries_on("bylines")
+    assert lines[7][0].title == "Distilling the knowledge in a neural network"
+    assert lines[19][0].title == "LLM.int8(): 8-bit Matrix Multiplication for Transformers at Scale"
+    [outrageously] = entries_on("titles")[5]
+    assert (outrageously.title, outrageously.venue_tag) == ("Outrageously Large Neural Networks", "ICLR 2017")
+
+
+def test_a_link_without_a_title_of_its_own_is_titled_by_the_text_or_the_url() -> None:
+    lines = entries_on("titles")
+    assert lines[6][0].title == "https://arxiv.org/abs/2401.04088"  # <autolink>: nothing else to go by
+    assert lines[7][0].title == "https://arxiv.org/abs/2402.06196"  # "5. <bare url>", not "5."
+    assert lines[8][0].title == "OLMoE: Open Mixture-of-Experts Language Models"  # [arXiv:2409.02060](…)
+    mixtral = lines[9][0]  # [Mixtral](web page) [[paper]](arXiv)
+    assert (mixtral.title, mixtral.identity) == ("Mixtral", "arxiv:2401.04088")
+
+
+def test_html_links_are_links() -> None:
+    lines = entries_on("titles")
+    assert (lines[14][0].title, lines[14][0].url) == (
+        "Mixture-of-Experts Meets Instruction Tuning", "https://arxiv.org/abs/2305.14705")
+    assert lines[15][0].url == "https://arxiv.org/abs/2308.00951?a=1&b=2"
+    assert lines[15][0].venue_tag == "ICLR 2024"  # <b>ICLR 2024</b> after the link
+    assert (lines[20][0].title, lines[20][0].venue_tag) == ("Switch Transformers", "JMLR 2022")
+
+
+@pytest.mark.parametrize(
+    ("name", "title"), [("title-in-code-fence", "Awesome Fenced"), ("setext-title", "Awesome Setext")]
+)
+def test_the_list_title_is_read_from_headings_not_raw_lines(name: str, title: str) -> None:
+    parsed = read_list(lists(name))
+    assert parsed.title == title
+    assert [s.path for s in parsed.sections] == ["papers"]
+
+
+def test_a_list_without_sections_lists_its_papers_under_its_title() -> None:
+    parsed = read_list(lists("no-sections"))
+    [top] = parsed.sections
+    assert (top.title, top.level, top.slug, top.path, top.line) == ("T", 1, "t", "t", 1)
+    assert {entry.section for entry in parsed.entries} == {"t"}
+    untitled = parse_list("- [x](https://arxiv.org/abs/2401.00001)\n")
+    assert [s.path for s in untitled.sections] == ["papers"] and untitled.entries[0].section == "papers"
+
+
+def test_a_list_without_sections_exports_and_drafts_by_its_title_section(tmp_path: Path) -> None:
+    path = copy_list(lists("no-sections"), tmp_path)
+    assert run("sections", "--list", path).stdout.splitlines()[1].split() == ["t", "2", "2", "T"]
+    exported = run("export", "--list", path, "-s", "t", "-f", "csljson")
+    assert exported.exit_code == 0 and len(json.loads(exported.stdout)) == 2
+    assert run("latex", "--list", path, "--body-only").exit_code == 0
+
+
+def test_entries_before_the_first_section_belong_to_the_title_section_unless_prose() -> None:
+    parsed = read_list(lists("intro-before-sections"))
+    assert [s.path for s in parsed.sections] == ["awesome-intro", "papers"]
+    assert [(e.line, e.section) for e in parsed.entries] == [
+        (3, ""),  # "This list accompanies [our survey](…)": a citation in the introduction, in no section
+        (5, "awesome-intro"),
+        (9, "papers"),
+    ]
+
+
+def test_sections_text_is_indented_by_depth_not_heading_level() -> None:
+    lines = run("sections", "--list", lists("deep-headings")).stdout.splitlines()
+    assert [re.match(r" *\S+", line)[0] for line in lines[1:]] == [
+        "deep-headings", "  top", "    deep-child", "    middle", "second-part", "  under-the-second-part",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "generic"),
+    [
+        ("[Code]", True), ("Project Page", True), ("arXiv version", True), ("arXiv:2409.02060", True),
+        ("https://arxiv.org/abs/2401.04088", True), ("NeurIPS 2022", True), ("", True),
+        ("Mixtral of Experts", False), ("GPT-4", False), ("混合专家模型综述", False), ("Qwen", False),
+    ],
+)
+def test_link_texts_that_name_a_resource_not_a_title(label: str, generic: bool) -> None:
+    assert is_generic(label) is generic

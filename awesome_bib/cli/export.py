@@ -45,11 +45,11 @@ def sections(list_path: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([c.as_json() for c in counts], indent=2, ensure_ascii=False))
         return
-    width = max((len(c.section.slug) + 2 * (c.section.level - 2) for c in counts), default=10)
+    # Indented by depth in the tree, not by heading level: a ##### right under a ## is one step in.
+    names = ["  " * count.section.path.count("/") + count.section.slug for count in counts]
+    width = max([len("SECTION"), *(len(name) for name in names)])
     click.echo(f"{'SECTION':<{width}}  {'ENTRIES':>7}  {'TOTAL':>5}  TITLE")
-    for count in counts:
-        indent = "  " * max(count.section.level - 2, 0)
-        name = f"{indent}{count.section.slug}"
+    for name, count in zip(names, counts, strict=True):
         click.echo(f"{name:<{width}}  {count.entries:>7}  {count.total:>5}  {count.section.title}")
 
 

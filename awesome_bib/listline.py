@@ -1,0 +1,468 @@
+"""One line of an awesome list (or one table row) -> the papers it lists.
+
+A line names one paper per *paper link with its own title*: ``[GPT-3](…), [GPT-4](…)`` is two
+entries, ``[Venue'24] [Title](paper) [[Code](code)]`` one.  Links labelled for what they are
+(``[[paper]]``, ``[pdf]``, ``[arXiv:2409.02060]``, ``[Code]``) belong to the paper before them,
+unless a label repeats for another paper (``Mixtral [[paper]](a) and its follow-up [[paper]](b)``):
+then that link is a paper of its own, titled by the text before it.  A paper whose link has no title
+of its own is titled by the line's bold text, a quoted title, the text before the link, or, last,
+the link itself.
+
+Table rows read the venue, year, title and authors from their columns, as the header names them
+(``Venue``, ``Conference``, ``Year``, ``Date``, ``Title``, ``Authors``…); a column the header does not
+name is a venue only when it holds a conference, journal or preprint server of the venue table.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .bylines import compose_tag, is_author_list, known_venue, read_byline, read_date
+from .identifiers import parse_link
+from .model import Entry, Link, LinkTarget
+from .venues import parse_tag
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+# Link labels that name a kind of resource rather than the paper's title.
+_GENERIC_LABELS = frozenset(
+    """code github gitlab repo repository paper pdf arxiv abs abstract link url project page website
+    web homepage site model models huggingface hf hugging-face weights demo slides video talk poster
+    blog openreview doi bib bibtex dataset data checkpoint checkpoints colab notebook official docs
+    documentation proceedings supplementary supp html
+    """.split()
+)
+# Words that, all together, still only name a resource: "Project Page", "Official Code", "arXiv version".
+_GENERIC_WORDS = _GENERIC_LABELS | frozenset(
+    """version full text here the this our open access source camera ready preprint published
+    extended hugging face pytorch tensorflow jax implementation page pages view read download
+    and of link links main conference journal
+    """.split()
+)
+_CODE_LABELS = frozenset(
+    """code github gitlab repo repository model models huggingface hf weights checkpoint checkpoints
+    """.split()
+)
+_PAPER_LABELS = frozenset(
+    """paper pdf arxiv abs abstract openreview doi proceedings html link
+    """.split()
+)
+# Link text that is an identifier or an address, not a title: arXiv:2409.02060, 10.1145/…, a URL.
+_IDENTIFIER_TEXT = re.compile(
+    r"^(?:(?:arxiv|doi|abs|pdf)\s*:?\s*)?(?:\d{4}\.\d{4,5}(?:v\d+)?|10\.\d{4,9}/\S+)$"
+    r"|^(?:https?://|www\.)\S+$|^[\w.-]+\.[a-z]{2,}/\S*$",
+    re.IGNORECASE,
+)
+# What may stand before an entry's title on its line besides a venue tag: bullets, numbers, emoji.
+_LEAD_JUNK = re.compile(r"^[\s\-*+•·>|:.\d()#]*$")
+_LEAD_MARKER = re.compile(r"^[\s\-*+•·>|:#]*(?:\d+[.)]\s+)?")
+_CONNECTOR = re.compile(r"^\s*(?:and|or|&|also|see(?:\s+also)?|cf\.?)\b\s*", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:[,;|\n/&]|\band\b)\s*")
+_TAG_AT_END = re.compile(r"\[[^\[\]]+\]\s*$")
+_BRACKETED = re.compile(r"\[([^\[\]\x00]+)\]")
+_PARENTHESISED = re.compile(r"\(([^()\x00]+)\)")
+_OPENING_TAG = re.compile(r"\s*\[([^\[\]]+)\]\s*")
+_LINE_OPENING_TAG = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\[([^\[\]]+)\]")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
+_HTML_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^>]*)>")
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_LABEL_WORDS = re.compile(r"[^\W\d_]+|\d+")
+_DIGIT = re.compile(r"\d")
+_MAX_TAG_LENGTH = 48  # parse_tag reads no longer venue name with its year
+_HTTP = re.compile(r"^https?://", re.IGNORECASE)
+_LINK_SLOT = "\x00"
+# Kinds of venue a table cell may name without a header saying it is the venue column: not the
+# organisations (Google, Microsoft) that an "Institute" column names.
+_ACADEMIC_KINDS = frozenset({"conference", "journal", "workshop", "preprint"})
+# Table header words -> what the column holds, in this order of precedence ("Venue/Year" is the venue).
+_COLUMN_WORDS = (
+    ("venue", frozenset("venue venues conference conf journal publication published publisher proceedings".split())),
+    ("year", frozenset("year date time".split())),
+    ("authors", frozenset("author authors".split())),
+    ("title", frozenset("title paper papers name".split())),
+    ("code", frozenset("code github repo repository implementation".split())),
+)
+
+
+@dataclass(slots=True)
+class Piece:
+    """One part of a source line: plain text, bold text, a link, or an image (a badge)."""
+
+    kind: str  # "text" | "strong" | "link" | "image"
+    text: str
+    href: str = ""
+
+
+def pieces_by_line(children: Sequence[Token]) -> list[list[Piece]]:
+    """Flatten inline tokens into pieces, one list per source line; ``<a href>``, ``<b>``, ``<br>`` count."""
+    lines: list[list[Piece]] = [[]]
+    link: Piece | None = None
+    strong_depth = 0
+    for child in children:
+        kind, href = child.type, ""
+        if kind == "html_inline":
+            kind, href = _html_kind(child.content)
+        if kind in ("softbreak", "hardbreak"):
+            lines.append([])
+        elif kind == "link_open":
+            link = Piece("link", "", lower_scheme(href or str(child.attrs.get("href", ""))))
+        elif kind == "link_close":
+            if link is not None:
+                link.text = link.text.strip()
+                lines[-1].append(link)
+            link = None
+        elif kind == "image":
+            if link is not None:
+                link.kind = "image"  # a badge: an image inside a link
+        elif kind == "strong_open":
+            strong_depth += 1
+            if link is None:
+                lines[-1].append(Piece("strong", ""))
+        elif kind == "strong_close":
+            strong_depth = max(strong_depth - 1, 0)
+        elif kind == "break":  # <br>: a line break inside a table cell or a paragraph line
+            lines[-1].append(Piece("text", "\n"))
+        elif kind in ("text", "code_inline"):
+            if link is not None:
+                link.text += child.content
+            elif strong_depth and lines[-1] and lines[-1][-1].kind == "strong":
+                lines[-1][-1].text += child.content
+            else:
+                lines[-1].append(Piece("text", child.content))
+    return lines
+
+
+def _html_kind(raw: str) -> tuple[str, str]:
+    """What an inline HTML tag does to the line (as a token type), and the href of an ``<a>``."""
+    tag = _HTML_TAG.match(raw)
+    if tag is None:
+        return "", ""
+    closing, name = tag[1], tag[2].lower()
+    if name == "a":
+        href = _HREF.search(tag[3])
+        if closing or href is None:
+            return ("link_close" if closing else ""), ""
+        return "link_open", html.unescape(next(group for group in href.groups() if group is not None))
+    if name in ("b", "strong"):
+        return ("strong_close" if closing else "strong_open"), ""
+    return {"br": "break", "img": "image"}.get(name, ""), ""
+
+
+def lower_scheme(href: str) -> str:
+    """``HTTPS://host/...`` -> ``https://host/...``: the scheme's case means nothing."""
+    if href.startswith(("https://", "http://")) or not _HTTP.match(href):
+        return href
+    return href[:href.index(":")].lower() + href[href.index(":"):]
+
+
+def is_web_link(piece: Piece) -> bool:
+    return piece.kind == "link" and piece.href.startswith(("http://", "https://"))
+
+
+# -- tables -------------------------------------------------------------------------------------------
+
+
+def column_roles(header: Sequence[str]) -> tuple[str, ...]:
+    """What each column of a table holds, from its header cell: venue, year, authors, title, code or ""."""
+    roles = []
+    for cell in header:
+        words = set(re.findall(r"[a-z]+", cell.lower()))
+        roles.append(next((role for role, names in _COLUMN_WORDS if words & names), ""))
+    return tuple(roles)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: its cells' pieces and what the header says each column holds."""
+
+    cells: list[list[Piece]]
+    roles: tuple[str, ...] = ()
+
+    def role(self, index: int) -> str:
+        return self.roles[index] if index < len(self.roles) else ""
+
+    def text(self, index: int) -> str:
+        return " ".join("".join(p.text for p in self.cells[index] if p.kind != "image").split())
+
+    def plain(self, index: int) -> str:
+        """The cell's text outside its links."""
+        return " ".join("".join(p.text for p in self.cells[index] if p.kind in ("text", "strong")).split())
+
+    def venue_tag(self) -> str | None:
+        """The row's venue tag from its venue and year columns, else from cells that can only be a venue."""
+        venue = next((text for i in range(len(self.cells)) if self.role(i) == "venue"
+                      and (text := self.text(i)) and parse_tag(text)), None)
+        if venue is None:
+            venue = next((text for i in range(len(self.cells)) if not self.role(i)
+                          and (text := self.text(i)) and _academic_venue(text)), None)
+        dates = [read_date(self.text(i)) for i in range(len(self.cells)) if self.role(i) in ("year", "venue", "")]
+        date = next((d for d in dates if d), None)
+        if date is None:
+            return venue
+        return compose_tag(venue, *date)
+
+    def title(self, seed_cell: int) -> str:
+        """A title for a paper whose link has none: the title column's text, else the row's longest
+        text that is not a venue, a date, code or authors."""
+        for i in range(len(self.cells)):
+            if self.role(i) == "title" and (text := self.plain(i)):
+                return text
+        spare = [text for i in range(len(self.cells)) if self.role(i) in ("", "title") and i != seed_cell
+                 and (text := self.plain(i)) and not read_date(text) and not parse_tag(text) and text != "-"]
+        return max(spare, key=len) if spare else self.plain(seed_cell)
+
+    def authors(self) -> str | None:
+        return next((text for i in range(len(self.cells))
+                     if self.role(i) == "authors" and is_author_list(text := self.plain(i))), None)
+
+    def cell_of(self, piece: Piece) -> int:
+        return next(i for i, cell in enumerate(self.cells) if any(p is piece for p in cell))
+
+    def can_name_a_paper(self, piece: Piece) -> bool:
+        """A link in the venue, year, code or authors column is not a paper of its own."""
+        return self.role(self.cell_of(piece)) in ("", "title")
+
+
+def _academic_venue(text: str) -> bool:
+    tag = parse_tag(text)
+    return tag is not None and tag.venue is not None and tag.venue.kind in _ACADEMIC_KINDS
+
+
+# -- papers of a line -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Paper:
+    """One paper of a line while it is read: the link that names it and the links that go with it."""
+
+    seed: int  # index of the naming link in the line's pieces
+    target: LinkTarget
+    titled: bool
+    links: list[int] = field(default_factory=list)
+    labels: set[str] = field(default_factory=set)
+    identities: set[str] = field(default_factory=set)
+
+    def take(self, index: int, label: str, target: LinkTarget, generic: bool) -> None:
+        self.links.append(index)
+        if target.role == "paper" or generic:
+            self.identities.add(_identity(target))
+        if generic:
+            self.labels.add(label)
+
+
+def _identity(target: LinkTarget) -> str:
+    return target.identity or target.url
+
+
+def _label(text: str) -> str:
+    return text.strip(" []()").lower()
+
+
+def is_generic(text: str) -> bool:
+    """Link text that names a kind of resource (``[[Code]]``, ``Project Page``), an identifier or a
+    venue (``arXiv:2409.02060``, ``NeurIPS 2022``) rather than a paper's title."""
+    label = _label(text)
+    if not label or label in _GENERIC_LABELS or _IDENTIFIER_TEXT.match(label):
+        return True
+    words = _LABEL_WORDS.finditer(label)
+    first = next(words, None)
+    if first is not None and first[0] in _GENERIC_WORDS and all(w[0] in _GENERIC_WORDS for w in words):
+        return True  # ("Project Page"); stops at the first word of a title
+    if len(label) > _MAX_TAG_LENGTH or not _DIGIT.search(label):  # too long, or no year: not a venue tag
+        return False
+    tag = parse_tag(text.strip(" []()"))
+    return tag is not None and tag.venue is not None and tag.year is not None
+
+
+def read_line(line: int, source: str, section: str, pieces: list[Piece], row: Row | None = None) -> list[Entry]:
+    """The papers a line lists, in line order; none when its links go only to code or web pages in prose."""
+    linked = [(i, p) for i, p in enumerate(pieces) if p.kind == "link" and is_web_link(p)]
+    targets = {i: parse_link(p.href.strip()) for i, p in linked}
+    papers = _papers(linked, targets, row)
+    entries = []
+    for number in range(len(papers)):
+        entry = _entry(line, source, section, pieces, targets, papers, number, row)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _papers(linked: list[tuple[int, Piece]], targets: dict[int, LinkTarget], row: Row | None) -> list[_Paper]:
+    """Which links name a paper, and which links go with each (see the module's rules)."""
+    papers: list[_Paper] = []
+    waiting: list[tuple[int, Piece]] = []  # links before the first paper go with it
+    for index, piece in linked:
+        target, label = targets[index], _label(piece.text)
+        # A paper's link is generic when it has no title of its own; another link when it says "paper".
+        generic = is_generic(piece.text) if target.role == "paper" else label in _PAPER_LABELS
+        current = papers[-1] if papers else None
+        may_name = row is None or row.can_name_a_paper(piece)
+        if may_name and target.role == "paper" and not generic:
+            current = next((p for p in papers if _identity(target) in p.identities), None)
+            if current is None:
+                papers.append(current := _Paper(index, target, titled=True))
+        elif may_name and (target.role == "paper" or generic) and (
+            current is None or (label in current.labels and _identity(target) not in current.identities)
+        ):
+            papers.append(current := _Paper(index, target, titled=False))
+        if current is None:
+            waiting.append((index, piece))
+        else:
+            current.take(index, label, target, generic)
+    if not papers:  # no paper link: the first titled web page (a blog post) is the entry
+        index = next((i for i, p in linked if targets[i].role == "web" and not is_generic(p.text)), None)
+        if index is None:
+            return []
+        papers.append(_Paper(index, targets[index], titled=True))
+    for index, piece in waiting:
+        papers[0].take(index, _label(piece.text), targets[index], False)
+    papers[0].links.sort()
+    return papers
+
+
+def _entry(line: int, source: str, section: str, pieces: list[Piece], targets: dict[int, LinkTarget],
+           papers: list[_Paper], number: int, row: Row | None) -> Entry | None:
+    paper = papers[number]
+    seed = pieces[paper.seed]
+    before, after = _around(pieces, papers, number)
+    tag, rest = _split_tag(before)
+    if number:
+        rest = _CONNECTOR.sub("", rest)
+    trailing = _trailing_tags(after)
+    if row is not None:
+        title = seed.text if paper.titled else row.title(row.cell_of(seed))
+        tag, authors, shape = tag or row.venue_tag(), row.authors(), "table"
+    elif paper.titled:
+        title, authors, shape = seed.text, None, "tagged" if tag else "bullet"
+        if rest and not _LEAD_JUNK.match(rest):  # words before the title: authors, or running prose
+            authors = read_byline(rest).authors
+            if authors is None:
+                if paper.target.role != "paper":
+                    return None
+                shape = "prose"
+        byline = read_byline(after.split(_LINK_SLOT, 1)[0])
+        authors, tag = authors or byline.authors, tag or _late_tag(trailing) or byline.venue
+    else:
+        title, authors, venue, shape = _untitled(pieces, papers, number, rest, after, targets)
+        tag = tag or leading_tag(before) or venue
+    tag = tag or _late_tag(trailing)
+    return Entry(
+        line=line,
+        source=source,
+        section=section,
+        title=_clean_title(title or seed.text or paper.target.url),
+        url=paper.target.url,
+        target=paper.target,
+        venue_tag=tag,
+        code=tuple(targets[i].url for i in paper.links if i != paper.seed and (
+            targets[i].role in ("code", "model", "dataset") or _label(pieces[i].text) in _CODE_LABELS)),
+        tags=tuple(trailing),
+        authors_text=authors,
+        shape=shape,
+        links=tuple(Link(pieces[i].text, targets[i]) for i in paper.links),
+    )
+
+
+def _late_tag(trailing: list[str]) -> str | None:
+    """A known venue among the tags after the title (``(ICLR 2017)``), taken out of the tags."""
+    late = next((tag for tag in trailing if known_venue(tag)), None)
+    if late is not None:
+        trailing.remove(late)
+    return late
+
+
+def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str, after: str,
+              targets: dict[int, LinkTarget]) -> tuple[str, str | None, str | None, str]:
+    """Title, authors, venue and shape of a paper whose link is only labelled (``[[paper]]``, ``[pdf]``)."""
+    paper = papers[number]
+    start = _gap_start(pieces, papers, number)
+    own = pieces[start:paper.seed]
+    strong = next((i for i, p in enumerate(own) if p.kind == "strong" and p.text.strip()), None)
+    if strong is not None:  # **Title**. Authors. Venue. [[paper]](…)
+        byline = read_byline(_flat(own[strong + 1:]).split(_LINK_SLOT, 1)[0])
+        if byline.authors is None and byline.venue is None:  # **Title** [[paper]](…) Authors. Venue.
+            byline = read_byline(after.split(_LINK_SLOT, 1)[0])
+        return own[strong].text.strip(), byline.authors, byline.venue, "bold"
+    named = next((pieces[i].text for i in paper.links if targets[i].role == "web" and not is_generic(pieces[i].text)),
+                 None)
+    if named:  # [Mixtral](https://mistral.ai/news/mixtral) [[paper]](https://arxiv.org/abs/…)
+        return named, None, None, "bullet"
+    text = rest.split(_LINK_SLOT, 1)[0]
+    quoted = _QUOTED.search(text)
+    if quoted:  # Authors. "Title" Venue. [[paper]](…)
+        return quoted[1], read_byline(text[:quoted.start()]).authors, read_byline(text[quoted.end():]).venue, "prose"
+    return _LEAD_MARKER.sub("", text).strip(" \t-–—:|[("), None, None, "prose"
+
+
+def _gap_start(pieces: list[Piece], papers: list[_Paper], number: int) -> int:
+    """Where the text before a paper's link starts: after the last link before it (0 for the first)."""
+    if number == 0:
+        return 0
+    seed = papers[number].seed
+    return max(i for i in range(seed) if pieces[i].kind in ("link", "image")) + 1
+
+
+def _flat(pieces: Sequence[Piece]) -> str:
+    return "".join(_LINK_SLOT if p.kind == "link" else "" if p.kind == "image" else p.text for p in pieces)
+
+
+def _around(pieces: list[Piece], papers: list[_Paper], number: int) -> tuple[str, str]:
+    """The text of a paper's part of the line before and after its naming link, links as slots.
+
+    Text between two papers is cut at its last separator (``,``, ``;``, ``and``, a line break, a
+    cell border), or before a ``[Tag]`` that opens the second paper.
+    """
+    seed = papers[number].seed
+    start = _gap_start(pieces, papers, number)
+    before = _flat(pieces[start:seed])
+    if number:
+        before = _share(before, papers[number].titled)[1]
+    if number + 1 == len(papers):
+        return before, _flat(pieces[seed + 1:])
+    following = papers[number + 1]
+    stop = _gap_start(pieces, papers, number + 1)
+    return before, _flat(pieces[seed + 1:stop]) + _share(_flat(pieces[stop:following.seed]), following.titled)[0]
+
+
+def _share(gap: str, next_titled: bool) -> tuple[str, str]:
+    """Text between two papers -> (what the first says after its links, what the second says before its)."""
+    cuts = list(_SEPARATOR.finditer(gap))
+    if cuts:
+        return gap[:cuts[-1].start()], gap[cuts[-1].end():]
+    if tag := _TAG_AT_END.search(gap):
+        return gap[:tag.start()], gap[tag.start():]
+    return (gap, "") if next_titled else ("", gap)
+
+
+def _split_tag(before: str) -> tuple[str | None, str]:
+    """Take a leading ``[Venue'YY]`` off the text before the title link."""
+    match = _OPENING_TAG.match(before)
+    if match and parse_tag(match[1]):
+        return match[1].strip(), before[match.end():].strip()
+    return None, before.strip()
+
+
+def leading_tag(text: str) -> str | None:
+    """A venue tag that opens a line: ``[ICLR 2017] Title …``, ``- [Arxiv'24] …``."""
+    match = _LINE_OPENING_TAG.match(text)
+    if match and parse_tag(match[1]):
+        return match[1].strip()
+    return None
+
+
+def _trailing_tags(after: str) -> list[str]:
+    """Bracketed or parenthesised words after the title that are not links: ``[MoE Module Design]``."""
+    if "[" not in after and "(" not in after:
+        return []
+    found = [m.strip() for m in _BRACKETED.findall(after) if m.strip()]
+    found += [m.strip() for m in _PARENTHESISED.findall(after) if known_venue(m)]
+    return found
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(title.split()).rstrip(".")
