@@ -223,3 +223,14 @@ def test_a_line_already_tagged_with_the_published_venue_is_not_a_published_versi
 def test_resolved_rules_are_silent_on_a_list_that_was_never_resolved(crafted: Path) -> None:
     resolved_rules = ",".join(r for r in RULES if RULES[r].needs_resolved)
     assert findings("--list", crafted, "--only", resolved_rules) == []
+
+
+def test_a_year_alone_is_not_an_unknown_venue_and_an_uppercase_scheme_is_still_a_link(tmp_path: Path) -> None:
+    listing = tmp_path / "list.md"
+    listing.write_text("## Papers\n\n- **Distilling the knowledge in a neural network** (2015), G. Hinton et al. "
+                       "[[pdf]](http://arxiv.org/abs/1503.02531)\n\n[Arxiv'24] [Spaced] (HTTPS://arxiv.org/abs/2401.00001)\n",
+                       "utf-8")
+    findings = json.loads(run("check", "--list", listing, "--format", "json").stdout)
+    assert not [f for f in findings if f["rule"] == "unknown-venue"]
+    malformed = [f for f in findings if f["rule"] == "malformed-entry"]
+    assert malformed and "space" in malformed[0]["message"]

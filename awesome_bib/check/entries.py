@@ -52,7 +52,7 @@ def malformed_entry(context: CheckContext) -> Iterator[Hit]:
 def unknown_venue(context: CheckContext) -> Iterator[Hit]:
     for entry in context.awesome.entries:
         tag = tag_of(entry)
-        if tag is None or tag.venue is not None:
+        if tag is None or tag.venue is not None or not tag.name:  # "'2015": a year alone names no venue
             continue
         close = difflib.get_close_matches(tag.name.lower(), [n.lower() for n in venue_names()], n=1, cutoff=0.75)
         guess = next((n for n in venue_names() if close and n.lower() == close[0]), None)
