@@ -14,6 +14,7 @@ import difflib
 import gc
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -264,8 +265,9 @@ def _open(list_path: Path | None, update_lockfile: bool) -> Library:
     previous = locked.records if locked else {}
     records = [merge_listed(r, previous[r.id]) if r.id in previous else r for r in listed]
     pinned = {r.id: previous[r.id].key for r in records if r.id in previous}
+    listed_ids = {r.id for r in listed}
     pinned |= carried_keys([r for r in records if r.id not in previous],
-                           [r for rid, r in previous.items() if rid not in fresh_ids(listed)])
+                           [r for rid, r in previous.items() if rid not in listed_ids])
     keys = assign_keys(records, pinned, key_format)
     for record in records:
         record.csl["id"] = keys[record.id]
@@ -307,10 +309,6 @@ def merge_listed(listed: Record, locked: Record) -> Record:
                   listed.list_notes, listed.list_hash)
 
 
-def fresh_ids(records: list[Record]) -> set[str]:
-    return {record.id for record in records}
-
-
 def _identifiers(record: Record) -> set[str]:
     """Every identifier a record is known by: its identity, its ids, a DOI or arXiv id a service found."""
     custom = record.csl.get("custom", {})
@@ -332,17 +330,28 @@ def carried_keys(new: list[Record], gone: list[Record]) -> dict[str, str]:
     """Keys that follow a paper whose link changed: a paper new to the lockfile takes the key of a
     paper that left it when the two share an identifier (the new link is the DOI or arXiv id the old
     record had), else when they have the same title and no other paper does."""
+    if not new or not gone:
+        return {}
+    by_identifier: dict[str, Record] = {}
+    by_title: dict[str, list[Record]] = {}
+    for old in gone:
+        for identifier in _identifiers(old):
+            by_identifier.setdefault(identifier, old)
+        for title in _titles(old):
+            by_title.setdefault(title, []).append(old)
+    new_titles = Counter(title for record in new for title in _titles(record))
     carried: dict[str, str] = {}
-    left = list(gone)
+    taken: set[str] = set()
     for record in new:
-        ids = _identifiers(record)
-        match = next((old for old in left if ids & _identifiers(old)), None)
+        match = next((by_identifier[i] for i in sorted(_identifiers(record))
+                      if i in by_identifier and by_identifier[i].id not in taken), None)
         if match is None:
-            same_title = [old for old in left if _titles(old) & _titles(record)]
-            unique = len(same_title) == 1 and sum(bool(_titles(r) & _titles(record)) for r in new) == 1
-            match = same_title[0] if unique else None
+            same = {old.id: old for title in _titles(record) for old in by_title.get(title, [])
+                    if old.id not in taken}
+            unique = len(same) == 1 and all(new_titles[title] == 1 for title in _titles(record))
+            match = next(iter(same.values())) if unique else None
         if match is not None:
-            left.remove(match)
+            taken.add(match.id)
             carried[record.id] = match.key
             log.warning("the link of %s changed (%s -> %s): it keeps its key; `resolve` looks it up again",
                         match.key, match.id, record.id)
