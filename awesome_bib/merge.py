@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import AwesomeBibError
 from .identifiers import arxiv_doi, arxiv_id_date, parse_arxiv_id
 from .model import Record
-from .sources import Candidate
+
+if TYPE_CHECKING:  # only for annotations: reading overrides must not load the HTTP client
+    from .sources import Candidate
 
 # What a published version replaces on a preprint's record (the authors and arXiv id stay).
 PUBLISHED_FIELDS = (

@@ -17,7 +17,7 @@ from typing import Any
 
 from .identifiers import arxiv_doi, arxiv_id_date
 from .model import CSLItem, Entry, Record, Section
-from .sources.names import PARTICLES, SUFFIXES, split_name
+from .names import PARTICLES, SUFFIXES, split_name
 from .venues import Venue, VenueTag, parse_tag, venue_from_ids
 
 LIST = {"source": "list"}

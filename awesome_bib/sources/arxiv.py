@@ -23,8 +23,8 @@ from typing import Any
 import httpx2
 
 from ..http import MalformedResponse, ServiceClient, ServiceUnavailable
+from ..names import split_name
 from . import Candidate, compact, date_parts, reads_answer
-from .names import split_name
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

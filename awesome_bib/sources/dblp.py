@@ -20,8 +20,8 @@ from typing import Any
 import httpx2
 
 from ..http import MalformedResponse, ServiceClient
+from ..names import split_name
 from . import Candidate, Reference, compact, date_parts, full_venue, mapping, reads_answer, text
-from .names import split_name
 
 HITS_PER_SEARCH = 10
 CSL_TYPES = {

@@ -24,8 +24,8 @@ from typing import Any
 import httpx2
 
 from ..http import MalformedResponse, ServiceClient
+from ..names import split_name
 from . import Candidate, compact, date_parts, full_venue, mapping, reads_answer, text
-from .names import split_name
 
 FIELDS = (
     "externalIds,title,venue,publicationVenue,year,authors,publicationTypes,publicationDate,journal"
