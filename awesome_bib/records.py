@@ -98,8 +98,10 @@ def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) 
     if organization and kind == "blog":
         item["author"] = [{"literal": organization}]
         provenance["author"] = {"source": "venue-table"}
-    elif authors := next((e.authors_text for e in entries if e.authors_text), None):
-        item["author"] = split_author_list(authors)
+    elif (authors := next((e.authors_text for e in entries if e.authors_text), None)) and (
+        names := split_author_list(authors)
+    ):
+        item["author"] = names
         provenance["author"] = dict(LIST)
     if organization:
         item["publisher"] = organization
@@ -188,16 +190,21 @@ def _disagreements(entries: list[Entry]) -> list[str]:
     return notes
 
 
+# The name that stands for authors a list leaves unnamed ("et al."), as BibTeX spells it.
+OTHERS = {"literal": "others"}
+
+
 def split_author_list(text: str) -> list[dict[str, str]]:
     """An author list as a list writes it -> CSL names; ``[]`` unless every name looks like a person's.
 
     A wrong author is worse than none, so one doubtful name drops the whole list.  "et al." and
-    "others" are left out (the named authors stay), "Jr."/"III" are the name's ``suffix``.
+    "others" become the name ``others`` (BibTeX's "and others", printed "et al."): the list is known
+    to go on.  "Jr."/"III" are the name's ``suffix``.
 
-    >>> split_author_list("Aidan N. Gomez and Martin Luther King, Jr. et al.")
-    [{'given': 'Aidan N.', 'family': 'Gomez'}, {'given': 'Martin Luther', 'family': 'King', 'suffix': 'Jr.'}]
+    >>> split_author_list("Aidan N. Gomez and Martin Luther King, Jr. et al.")[1:]
+    [{'given': 'Martin Luther', 'family': 'King', 'suffix': 'Jr.'}, {'literal': 'others'}]
     >>> split_author_list("Jiang et al.")
-    [{'literal': 'Jiang'}]
+    [{'literal': 'Jiang'}, {'literal': 'others'}]
     >>> split_author_list("Mixtral, Qwen and DeepSeek")  # one-word names, and not "X et al.": unsure
     []
     >>> split_author_list("(2015), G")
@@ -216,7 +223,7 @@ def split_author_list(text: str) -> list[dict[str, str]]:
     lone_surname = shortened and len(names) == 1  # "Jiang et al."
     if not names or not all(_looks_like_person(name, lone_surname) for name in names):
         return []
-    return [split_name(name) for name in names]
+    return [split_name(name) for name in names] + ([OTHERS] if shortened else [])
 
 
 _AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b)\s*(?:and\s+)?")

@@ -301,3 +301,12 @@ def test_urls_stay_verbatim_but_for_braces_backslashes_spaces_and_non_ascii(
 @pytest.mark.parametrize("module", [latex_text, bibtex])
 def test_docstring_examples_hold(module: object) -> None:
     assert doctest.testmod(module).failed == 0
+
+
+def test_an_author_list_that_goes_on_ends_with_bibtex_others() -> None:
+    item = {"id": "hinton2015distilling", "type": "article", "title": "Distilling",
+            "author": [{"given": "G.", "family": "Hinton"}, {"literal": "others"}]}
+    text = bibtex.to_bibtex([item])
+    assert "author = {Hinton, G. and others}," in text
+    entry = pybtex.database.parse_string(text, "bibtex").entries["hinton2015distilling"]
+    assert [str(person) for person in entry.persons["author"]] == ["Hinton, G.", "others"]

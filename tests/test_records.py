@@ -28,13 +28,13 @@ def records_of(name: str) -> dict[str, Record]:
          [{"given": "Aidan N.", "family": "Gomez"}, {"given": "Łukasz", "family": "Kaiser"},
           {"given": "Illia", "family": "Polosukhin"}]),
         ("Ashish Vaswani, Noam Shazeer et al.",
-         [{"given": "Ashish", "family": "Vaswani"}, {"given": "Noam", "family": "Shazeer"}]),
+         [{"given": "Ashish", "family": "Vaswani"}, {"given": "Noam", "family": "Shazeer"}, {"literal": "others"}]),
         ("Martin Luther King Jr., Rosa Parks",
          [{"given": "Martin Luther", "family": "King", "suffix": "Jr."}, {"given": "Rosa", "family": "Parks"}]),
         ("Martin Luther King, Jr. and Laurens van der Maaten",
          [{"given": "Martin Luther", "family": "King", "suffix": "Jr."},
           {"given": "Laurens", "family": "van der Maaten"}]),
-        ("Jiang et al.", [{"literal": "Jiang"}]),
+        ("Jiang et al.", [{"literal": "Jiang"}, {"literal": "others"}]),
     ],
 )
 def test_author_lists_become_csl_names(text: str, names: list[dict[str, str]]) -> None:
@@ -64,7 +64,7 @@ def test_records_from_bold_lines_have_their_authors_venue_and_year() -> None:
     assert [a["family"] for a in attention["author"]][-3:] == ["Gomez", "Kaiser", "Polosukhin"]
     assert attention["container-title-short"] == "NeurIPS" and attention["issued"] == {"date-parts": [[2017]]}
     distilling = records["arxiv:1503.02531"].csl
-    assert distilling["author"] == [{"given": "G.", "family": "Hinton"}]
+    assert distilling["author"] == [{"given": "G.", "family": "Hinton"}, {"literal": "others"}]  # "G. Hinton et al."
     assert distilling["issued"] == {"date-parts": [[2015, 3]]}  # the arXiv id's month; the year agrees
     assert "author" not in records["arxiv:2401.00012"].csl  # "Mixtral, Qwen and DeepSeek"
 

@@ -163,6 +163,8 @@ def _name(name: dict[str, Any]) -> str:
     literal = str(name.get("literal") or "").strip()
     family = str(name.get("family") or "").strip()
     given = str(name.get("given") or "").strip()
+    if literal == "others" and not family:
+        return "others"  # BibTeX's own word for "et al.": unbraced, or it would print as a name
     if literal or not family:
         # An organisation ("Qwen Team") or a lone given name: braces stop BibTeX splitting it into
         # first/last names and abbreviating it.
