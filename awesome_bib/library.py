@@ -26,7 +26,7 @@ from . import lockfile
 from .config import config_table, load_config
 from .errors import AwesomeBibError
 from .keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
-from .listfile import AwesomeList, read_list
+from .listfile import AwesomeList, read_list, slugify
 from .model import Record, Section
 from .overrides import Overrides, apply_all, load_overrides, overrides_path_for, stale_overrides
 from .records import LISTING_CUSTOM, build_records
@@ -99,8 +99,8 @@ class Library:
             [s for s in sections if s.path == wanted],
             [s for s in sections if s.slug == wanted],
             [s for s in sections if s.title.lower() == wanted],
-            [s for s in sections if s.slug == _slug(wanted) or s.path == _slug_path(wanted)],
-            _topmost([s for s in sections if s.slug.startswith(_slug(wanted)) or s.path.startswith(wanted)
+            [s for s in sections if s.slug == slugify(wanted) or s.path == _slug_path(wanted)],
+            _topmost([s for s in sections if s.slug.startswith(slugify(wanted)) or s.path.startswith(wanted)
                       or s.title.lower().startswith(wanted)]),
         ):
             if len(matches) == 1:
@@ -111,7 +111,7 @@ class Library:
                     "give the path"
                 )
         slugs = [s.slug for s in sections]
-        close = difflib.get_close_matches(_slug(wanted), slugs, n=3, cutoff=0.5)
+        close = difflib.get_close_matches(slugify(wanted), slugs, n=3, cutoff=0.5)
         hint = f"did you mean: {', '.join(close)}? " if close else ""
         raise AwesomeBibError(
             f"no section {query!r}; {hint}available: {', '.join(slugs)} "
@@ -216,14 +216,8 @@ def key_format_of(config: dict[str, Any]) -> str:
     return validate_format(str(config_table(config, "keys").get("format", DEFAULT_KEY_FORMAT)))
 
 
-def _slug(text: str) -> str:
-    from .listfile import slugify
-
-    return slugify(text)
-
-
 def _slug_path(text: str) -> str:
-    return "/".join(_slug(part) for part in text.split("/"))
+    return "/".join(slugify(part) for part in text.split("/"))
 
 
 def open_library(list_path: Path | None = None, *, update_lockfile: bool = True) -> Library:

@@ -80,19 +80,12 @@ class AwesomeList:
     malformed: list[Entry] = field(default_factory=list)
 
     def section(self, path: str) -> Section:
-        return self._by_path[path]
-
-    @property
-    def _by_path(self) -> dict[str, Section]:
-        return {section.path: section for section in self.sections}
+        return next(section for section in self.sections if section.path == path)
 
     def subtree(self, section_path: str) -> list[Section]:
         """The section and every section below it, in document order."""
         prefix = section_path + "/"
         return [s for s in self.sections if s.path == section_path or s.path.startswith(prefix)]
-
-    def entries_under(self, section_paths: set[str]) -> list[Entry]:
-        return [entry for entry in self.entries if entry.section in section_paths]
 
 
 def slugify(title: str) -> str:

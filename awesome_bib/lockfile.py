@@ -30,10 +30,6 @@ class Lockfile:
     key_format: str = DEFAULT_KEY_FORMAT
     records: dict[str, Record] = field(default_factory=dict)
 
-    @property
-    def pinned_keys(self) -> dict[str, str]:
-        return {record_id: record.key for record_id, record in self.records.items()}
-
 
 def _record_to_json(record: Record) -> dict[str, Any]:
     csl = {k: v for k, v in record.csl.items() if k != "id"}
