@@ -48,14 +48,6 @@ class Part:
     records: list[Record]
 
 
-def list_version(library: Library, given: str | None) -> str:
-    """The version named on the command line (a tag), else a fingerprint of the list's text."""
-    if given:
-        return given
-    digest = hashlib.sha256(library.awesome.path.read_bytes()).hexdigest()
-    return f"sha256:{digest[:12]}"
-
-
 # Names the release itself uses: a top-level section with one of them gets "-section" added.
 RESERVED_STEMS = frozenset({"all", "manifest", "readme"})
 
@@ -109,8 +101,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def release_files(library: Library, style: str, version: str) -> dict[str, bytes]:
-    """Every file of the release by relative path, the archive last; pure given the library."""
+def release_files(library: Library, style: str, version: str | None = None) -> dict[str, bytes]:
+    """Every file of the release by relative path, the archive last; pure given the library.
+
+    ``version`` names the list's version (a tag); by default a fingerprint of the list's text."""
+    list_digest = hashlib.sha256(library.awesome.path.read_bytes()).hexdigest()
+    version = version or f"sha256:{list_digest[:12]}"
     list_title = library.awesome.title or library.awesome.path.stem
     archive = f"{slugify(list_title)}.zip"
     parts = parts_of(library)
@@ -130,7 +126,7 @@ def release_files(library: Library, style: str, version: str) -> dict[str, bytes
             "file": library.awesome.path.name,
             "title": list_title,
             "version": version,
-            "sha256": hashlib.sha256(library.awesome.path.read_bytes()).hexdigest(),
+            "sha256": list_digest,
             "papers": len(library.records),
         },
         "style": style,

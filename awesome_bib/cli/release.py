@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..library import open_library
-from ..release import list_version, release_files, write_release
+from ..release import release_files, write_release
 from ..styles import DEFAULT_STYLE
 from .app import list_option, main
 
@@ -33,7 +33,7 @@ def release(list_path: Path | None, out: Path, style: str, version: str | None) 
       awesome-bib release --list README.md --release-version v1.2.0 --style ieee
     """
     library = open_library(list_path)
-    files = release_files(library, style, list_version(library, version))
+    files = release_files(library, style, version)
     removed = write_release(out, files, protect=library.awesome.path)
     sections = sum(1 for name in files if name.endswith(".bib")) - 1
     click.echo(f"wrote {len(files)} files ({sections} sections) to {out}"
