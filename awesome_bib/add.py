@@ -264,8 +264,9 @@ def write_addition(
     index = next(i for i, r in enumerate(reopened.records) if r.id == addition.identity)
     listed = reopened.records[index]
     merged = merge_listed(listed, record)
-    merged.csl["id"] = listed.key
+    merged.csl["id"], merged.provisional_key = listed.key, listed.provisional_key
     reopened.records[index] = merged
+    reopened.settle_keys(which=[merged.id])
     try:
         reopened.write()
     except AwesomeBibError as error:

@@ -23,18 +23,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lockfile
-from .config import config_table, load_config
+from .config import CONFIG_NAME, config_table, load_config
 from .errors import AwesomeBibError
 from .keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
 from .listfile import AwesomeList, read_list, slugify
 from .model import Record, Section
-from .overrides import Overrides, apply_all, load_overrides, overrides_path_for, stale_overrides
+from .overrides import Overrides, apply_all, load_overrides, named_by_key, overrides_path_for, stale_overrides
 from .records import LISTING_CUSTOM, build_records
 
 if TYPE_CHECKING:
     from .services import ResolveSettings
+    from .sources.local import LocalBibliography
 
 EMBEDDED_NAME = "awesome-moe-inference.md"
+_CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 SAVE_WAIT = 10.0  # seconds a quick writer waits for another one to finish with the lockfile
 log = logging.getLogger("awesome_bib.library")
 
@@ -172,6 +174,44 @@ class Library:
                 record.csl["id"] = keys[record.id]
         return moved
 
+    def adopt_keys(self, wanted: dict[str, str]) -> dict[str, str]:
+        """Give records the keys of the entries they matched in a user's bibliography
+        (``{record id: key}``), so an existing survey's ``\\cite`` keys keep working.  A key another
+        paper already has stays with it (warned).  Returns ``{old: new}``."""
+        owner = {record.key.lower(): record.id for record in self.records}
+        moved = {}
+        for record in self.records:
+            key = wanted.get(record.id)
+            if key is None or key == record.key:
+                continue
+            if not _CITATION_KEY.fullmatch(key) or owner.get(key.lower(), record.id) != record.id:
+                log.warning("%s: key %r of the matching entry is %s; it keeps %s", record.id, key,
+                            "taken by another paper" if _CITATION_KEY.fullmatch(key) else "not a usable key",
+                            record.key)
+                continue
+            owner.pop(record.key.lower(), None)
+            owner[key.lower()] = record.id
+            moved[record.key] = key
+            record.csl["id"], record.provisional_key = key, False
+        return moved
+
+    def settle_keys(self, keep: bool = False, which: Iterable[str] | None = None) -> dict[str, str]:
+        """Provisional keys (made from the list alone) of papers now resolved (of ``which`` record
+        ids, default all) become keys from their metadata (``jiang2024mixtral``), or, with ``keep``,
+        stay as they are; either way they are pinned from now on.  A key the overrides file names
+        a paper by is in use and stays.  Returns ``{old: new}`` for the keys that moved."""
+        wanted = set(which) if which is not None else None
+        settled = [r.id for r in self.records if r.provisional_key and r.status in ("resolved", "upgraded")
+                   and (wanted is None or r.id in wanted)]
+        in_use = named_by_key(overrides_location(self.awesome.path, self.embedded), self.records) if settled else set()
+        better = [record_id for record_id in settled if record_id not in in_use]
+        moved = {} if keep or not better else self.rekey(better)
+        chosen = set(settled)
+        for record in self.records:
+            if record.id in chosen:
+                record.provisional_key = False
+        return moved
+
     def lockfile_text(self) -> str:
         return lockfile.dumps(lockfile.Lockfile(self.key_format, {r.id: r for r in self.records}))
 
@@ -209,6 +249,30 @@ class Library:
     @property
     def key_format(self) -> str:
         return key_format_of(self.config)
+
+    def local_bibliography(self, given: Iterable[Path] = ()) -> LocalBibliography | None:
+        """The local bibliographies to resolve against: ``--from`` files, then ``[resolve] from``
+        (relative to the list's folder).  Provenance names a file by its path from the list's folder
+        when it lies inside it, so the lockfile does not depend on where the checkout is."""
+        from .sources.local import LocalBibliography
+
+        configured = config_table(self.config, "resolve").get("from", [])
+        if isinstance(configured, str):
+            configured = [configured]
+        if not isinstance(configured, list) or not all(isinstance(item, str) for item in configured):
+            raise AwesomeBibError(f"{CONFIG_NAME}: [resolve] from must be a list of file paths, not {configured!r}")
+        base = self.awesome.path.parent if not self.embedded else Path.cwd()
+        paths = list(dict.fromkeys([*given, *(base / item for item in configured)]))
+        if not paths:
+            return None
+        return LocalBibliography.from_files(paths, {path: _label(path, base) for path in paths})
+
+
+def _label(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def key_format_of(config: dict[str, Any]) -> str:
@@ -260,18 +324,22 @@ def _open(list_path: Path | None, update_lockfile: bool) -> Library:
     records = [merge_listed(r, previous[r.id]) if r.id in previous else r for r in listed]
     pinned = {r.id: previous[r.id].key for r in records if r.id in previous}
     listed_ids = {r.id for r in listed}
-    pinned |= carried_keys([r for r in records if r.id not in previous],
+    carried = carried_keys([r for r in records if r.id not in previous],
                            [r for rid, r in previous.items() if rid not in listed_ids])
+    provisional = {r.key for r in previous.values() if r.provisional_key}
+    pinned |= carried
     keys = assign_keys(records, pinned, key_format)
     for record in records:
         record.csl["id"] = keys[record.id]
+        if record.id not in pinned or (record.id in carried and carried[record.id] in provisional):
+            record.provisional_key = True  # made from the list alone: the first resolve improves it
         if record.id in pinned and pinned[record.id] != keys[record.id]:
             log.warning("%s: key %s was given to two papers (lockfiles merged?); %s now has key %s",
                         read_path, pinned[record.id], record.id, keys[record.id])
     overrides = load_overrides(overrides_location(path, embedded), records)
     fresh = {r.id: r for r in listed}
-    records = [_restart(fresh[r.id], r.key) if stale_overrides(r, overrides.get(r.id, {})) else r
-               for r in records]
+    records = [_restart(fresh[r.id], r.key, r.provisional_key) if stale_overrides(r, overrides.get(r.id, {}))
+               else r for r in records]
     apply_all(records, overrides)
     library = Library(awesome, records, write_path, config, embedded, overrides, read_path if locked else None)
     # The shipped lockfile of the embedded list is read-only data; only a local resolve (which
@@ -292,7 +360,7 @@ def merge_listed(listed: Record, locked: Record) -> Record:
     next ``resolve`` looks it up anew.  Both records are fresh, so values are moved, not copied.
     """
     if locked.status == "listed" or locked.list_hash != listed.list_hash:
-        return _restart(listed, locked.key)
+        return _restart(listed, locked.key, locked.provisional_key)
     custom = dict(locked.csl.get("custom", {}))
     for name in LISTING_CUSTOM:
         custom.pop(name, None)
@@ -300,7 +368,7 @@ def merge_listed(listed: Record, locked: Record) -> Record:
             custom[name] = listed.csl["custom"][name]
     csl = {**locked.csl, "custom": dict(sorted(custom.items()))}
     return Record(listed.id, csl, locked.status, locked.provenance, locked.notes,
-                  listed.list_notes, listed.list_hash)
+                  listed.list_notes, listed.list_hash, locked.provisional_key)
 
 
 def _identifiers(record: Record) -> set[str]:
@@ -358,10 +426,10 @@ def _topmost(sections: list[Section]) -> list[Section]:
     return [s for s in sections if not any(s.path.startswith(other + "/") for other in paths)]
 
 
-def _restart(listed: Record, key: str) -> Record:
+def _restart(listed: Record, key: str, provisional_key: bool) -> Record:
     """The list's record for a paper, under the key it already has: resolve will look it up anew."""
     return Record(listed.id, {**listed.csl, "id": key}, "listed", listed.provenance,
-                  list_notes=listed.list_notes, list_hash=listed.list_hash)
+                  list_notes=listed.list_notes, list_hash=listed.list_hash, provisional_key=provisional_key)
 
 
 def overrides_location(list_path: Path, embedded: bool) -> Path:

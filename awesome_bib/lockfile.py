@@ -40,6 +40,8 @@ def _record_to_json(record: Record) -> dict[str, Any]:
         data["notes"] = record.notes
     if record.list_hash:
         data["list-hash"] = record.list_hash
+    if record.provisional_key:
+        data["provisional-key"] = True
     return data
 
 
@@ -60,6 +62,7 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
         provenance=data.get("provenance", {}),
         notes=list(data.get("notes", [])),
         list_hash=data.get("list-hash", ""),
+        provisional_key=data.get("provisional-key") is True,
     )
 
 

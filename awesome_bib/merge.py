@@ -2,7 +2,9 @@
 
 A record's ``provenance`` maps each CSL field (``custom`` sub-keys as ``custom.<key>``) to where it
 came from: ``{"source": "list"}``, ``{"source": "override"}``, or ``{"source": <service>, "id":
-<record id there>, "score": <match score>}`` -- plus ``"list": <value>`` when a service value
+<record id there>, "score": <match score>}`` (a local file's entry: ``"source": "file"``, ``"id":
+"<file>#<key>"`` and ``"origin"``, the page or repository the entry names as its source) -- plus
+``"list": <value>`` when a service value
 replaced the list's, so that the record alone can be resolved again from scratch.
 """
 
@@ -78,6 +80,8 @@ def put(
     origin: dict[str, Any] = {
         "source": candidate.source, "id": candidate.id, "score": round(score, 3)
     }
+    if candidate.evidence.get("origin"):  # where a local file's entry was copied from
+        origin["origin"] = candidate.evidence["origin"]
     previous = provenance.get(name, {})
     if previous.get("source") == "list":
         origin["list"] = dict(flat(csl)).get(name)

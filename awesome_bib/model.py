@@ -102,6 +102,8 @@ class Record:
     ``notes`` are the resolver's (kept in the lockfile); ``list_notes`` are what the list's own lines
     disagree on (recomputed from the list on every read, never stored); ``list_hash`` fingerprints
     what the list said when the record was made, so a changed entry is resolved again.
+    ``provisional_key`` says the key was made from the list's data alone: the first resolve that
+    brings metadata gives a better one (see :meth:`awesome_bib.library.Library.settle_keys`).
     """
 
     id: str
@@ -111,6 +113,7 @@ class Record:
     notes: list[str] = field(default_factory=list)
     list_notes: list[str] = field(default_factory=list)
     list_hash: str = ""
+    provisional_key: bool = False
 
     @property
     def key(self) -> str:

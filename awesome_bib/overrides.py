@@ -36,6 +36,12 @@ def overrides_path_for(list_path: Path) -> Path:
     return list_path.with_name(list_path.stem + ".overrides.toml")
 
 
+def named_by_key(path: Path, records: Iterable[Record]) -> set[str]:
+    """Record ids whose overrides table names them by citation key: keys the user already uses."""
+    names = set(read_toml(path))
+    return {record.id for record in records if record.key in names}
+
+
 def load_overrides(path: Path, records: Iterable[Record]) -> Overrides:
     """Overrides by record id; tables may name a paper by key or id.  {} when there is no file.
 

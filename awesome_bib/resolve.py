@@ -48,10 +48,11 @@ from .merge import (
 )
 from .model import Record
 from .services import SERVICES, ResolveSettings
-from .sources import Candidate, Reference
+from .sources import Candidate, Reference, issued_year
 from .sources.arxiv import ArxivSource, is_valid_arxiv_id
 from .sources.crossref import CrossrefSource
 from .sources.dblp import DblpSource, is_corr
+from .sources.local import LocalBibliography, url_key
 from .sources.semanticscholar import ARXIV_DOI_PREFIX, SemanticScholarSource
 
 __all__ = ["ResolveReport", "apply_overrides", "resolve_records", "wants_lookup"]
@@ -81,6 +82,7 @@ class ResolveReport:
     unchanged: list[str] = field(default_factory=list)
     offline: list[str] = field(default_factory=list)
     kept: dict[str, list[str]] = field(default_factory=dict)
+    local_keys: dict[str, str] = field(default_factory=dict)  # record id -> key of the local entry it matched
     requests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SERVICES, 0))
 
     @property
@@ -102,6 +104,8 @@ class ResolveReport:
                          "(the next run tries again)")
             lines += [f"  {record_id}: {'; '.join(reasons)}"
                       for record_id, reasons in self.kept.items()]
+        if self.local_keys:
+            lines.append(f"from local bibliographies: {len(self.local_keys)}")
         lines.append(f"unresolved: {len(self.unresolved)}")
         lines += [f"  {record_id}: {'; '.join(reasons)}"
                   for record_id, reasons in self.unresolved.items()]
@@ -134,6 +138,8 @@ class _Job:
     s2_missing: bool = False
     preprint_of_corr: tuple[Candidate, float] | None = None
     earlier: Record | None = None  # the finished record looked up again, kept if that fails
+    upgraded_locally: bool = False  # a local file gave the published version of a listed preprint
+    local_key: str | None = None  # the key of the local entry the paper matched
     done: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
@@ -148,6 +154,7 @@ def resolve_records(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     on_batch: Callable[[list[Record]], None] | None = None,
     progress: Progress | None = None,
+    local: LocalBibliography | None = None,
 ) -> ResolveReport:
     """Resolve ``records`` in place and report.
 
@@ -163,12 +170,16 @@ def resolve_records(
     :func:`awesome_bib.merge.apply_overrides`); they are applied before looking up (a pinned
     DOI is the one looked up) and after merging (they always win).  ``on_batch`` receives the
     records finished by each batch of requests; ``progress(finished, total)`` follows the jobs.
+
+    ``local`` (the ``--from`` files) is asked first, with or without ``settings.offline``: a paper
+    it knows needs no service, except to look for the published version of a preprint it gave.
     """
     if prefer not in ("published", "arxiv"):
         raise AwesomeBibError(f"--prefer must be 'published' or 'arxiv', not {prefer!r}")
     overrides = overrides or {}
     report = ResolveReport()
-    jobs = []
+    jobs, known_locally = [], []
+    prefer_published = prefer == "published"
     for record in records:
         if apply_overrides(record, overrides.get(record.id)) and record.status in FINISHED:
             record.status = "listed"  # a pinned identifier changed: look it up again
@@ -178,6 +189,12 @@ def resolve_records(
         job = _job(record)
         if record.status in FINISHED:
             job.earlier = copy.deepcopy(record)
+        if local is not None and _take_local(job, local, prefer_published):
+            if settings.offline or not _wants_published(job, prefer_published):
+                known_locally.append(job)
+            else:
+                jobs.append(job)
+            continue
         reason = _nothing_to_look_up(job)
         if reason:
             report.skipped[record.id] = reason
@@ -185,10 +202,47 @@ def resolve_records(
             report.offline.append(record.id)
         else:
             jobs.append(job)
+    finisher = _Finisher(prefer_published, overrides, report, on_batch, progress, len(jobs) + len(known_locally))
+    finisher.finish(known_locally)
     if jobs:
-        _Resolver(settings, prefer, overrides, report, on_batch, progress).run(jobs)
+        _Resolver(settings, prefer_published, finisher).run(jobs)
     report.sort()
     return report
+
+
+def _take_local(job: _Job, local: LocalBibliography, prefer_published: bool) -> bool:
+    """Ask the local files for the paper; True when they know it (``job.base`` set)."""
+    csl, _ = trusted_part(job.record)
+    custom = csl.get("custom") or {}
+    ids = {kind: str(value) for kind, value in (custom.get("ids") or {}).items()}
+    ids |= {kind: value for kind, value in (("arxiv", job.arxiv), ("doi", job.doi)) if value}
+    if csl.get("URL"):
+        ids["url"] = url_key(str(csl["URL"]))
+    # The year the list's own record knows, the one an arXiv id spells out included.
+    reference = Reference(job.reference.title, job.reference.authors, job.reference.year or issued_year(job.record.csl))
+    found = local.match(reference, ids)
+    if found is None:
+        return False
+    listed_preprint = bool(job.arxiv) and job.record.id.startswith("arxiv:")
+    published = not found.candidate.evidence.get("preprint")
+    if published and listed_preprint and not prefer_published:
+        return False  # the preprint is wanted: a service gives it, not this published entry
+    job.base, job.base_score = found.candidate, found.score
+    job.local_key = found.key
+    job.upgraded_locally = published and listed_preprint
+    for kind, key in (("arxiv", job.arxiv), ("doi", job.doi)):
+        if key:
+            job.done.add(f"{kind}:{key}")
+    if prefer_published and not published:
+        later = local.match(Reference.from_csl(found.candidate.csl), {}, published=True)
+        if later is not None:
+            job.published, job.published_score = later.candidate, later.score
+    return True
+
+
+def _wants_published(job: _Job, prefer_published: bool) -> bool:
+    """Whether a paper the local files gave still needs the services: its published version."""
+    return prefer_published and job.published is None and job.base is not None and _is_preprint(job.base)
 
 
 def _job(record: Record) -> _Job:
@@ -236,17 +290,50 @@ def _nothing_to_look_up(job: _Job) -> str | None:
     return None
 
 
-class _Resolver:
+class _Finisher:
+    """Merges finished jobs into their records, reports them and hands them on."""
+
     def __init__(
-        self, settings: ResolveSettings, prefer: str, overrides: Mapping[str, Mapping[str, Any]],
-        report: ResolveReport, on_batch: Callable[[list[Record]], None] | None,
-        progress: Progress | None,
+        self, prefer_published: bool, overrides: Mapping[str, Mapping[str, Any]], report: ResolveReport,
+        on_batch: Callable[[list[Record]], None] | None, progress: Progress | None, total: int,
     ) -> None:
-        self.prefer_published = prefer == "published"
+        self.prefer_published = prefer_published
         self.overrides = overrides
         self.report = report
         self.on_batch = on_batch
         self.progress = progress
+        self.finished = 0
+        self.total = total
+
+    def finish(self, jobs: Iterable[_Job]) -> None:
+        changed = []
+        for job in jobs:
+            _merge(job, self.prefer_published)
+            apply_overrides(job.record, self.overrides.get(job.record.id))
+            record = job.record
+            if job.earlier is not None and job.failures and record.status not in FINISHED:
+                _keep_earlier(job)
+                self.report.kept[record.id] = sorted(set(job.failures))
+            elif record.status in FINISHED:
+                getattr(self.report, record.status).append(record.id)
+                if job.local_key is not None:
+                    self.report.local_keys[record.id] = job.local_key
+            else:
+                self.report.unresolved[record.id] = record.notes
+            changed.append(record)
+        if changed:
+            self.finished += len(changed)
+            if self.on_batch is not None:
+                self.on_batch(changed)
+            if self.progress is not None:
+                self.progress(self.finished, self.total)
+
+
+class _Resolver:
+    def __init__(self, settings: ResolveSettings, prefer_published: bool, finisher: _Finisher) -> None:
+        self.prefer_published = prefer_published
+        self.report = finisher.report
+        self.finisher = finisher
         self.clients = {
             name: ServiceClient(settings.service(name), mailto=settings.mailto) for name in SERVICES
         }
@@ -260,14 +347,11 @@ class _Resolver:
             name: ThreadPoolExecutor(settings.service(name).concurrency, thread_name_prefix=name)
             for name in SERVICES
         }
-        self.finished = 0
-        self.total = 0
 
     def run(self, jobs: list[_Job]) -> None:
-        self.total = len(jobs)
         try:
             plans = {job: steps for job in jobs if (steps := self._plan(job))}
-            self._finish(job for job in jobs if job not in plans)
+            self.finisher.finish(job for job in jobs if job not in plans)
             while plans:
                 plans = self._phase(plans)
         finally:  # also after Ctrl-C: requests waiting for their turn give up at once
@@ -374,7 +458,7 @@ class _Resolver:
                         pending.update(searches)
                     else:
                         later[job] = steps
-                self._finish(ready)
+                self.finisher.finish(ready)
         return later
 
     def _submit_searches(self, job: _Job, steps: list[Step]) -> dict[Future[Any], tuple[str, Any]]:
@@ -454,56 +538,36 @@ class _Resolver:
         elif choice.rejected:
             job.misses.append(f"published version not confirmed: {choice.rejected[0]}")
 
-    # -- finishing -----------------------------------------------------------------------------
 
-    def _finish(self, jobs: Iterable[_Job]) -> None:
-        changed = []
-        for job in jobs:
-            self._merge(job)
-            apply_overrides(job.record, self.overrides.get(job.record.id))
-            record = job.record
-            if job.earlier is not None and job.failures and record.status not in FINISHED:
-                _keep_earlier(job)
-                self.report.kept[record.id] = sorted(set(job.failures))
-            elif record.status in FINISHED:
-                getattr(self.report, record.status).append(record.id)
-            else:
-                self.report.unresolved[record.id] = record.notes
-            changed.append(record)
-        if changed:
-            self.finished += len(changed)
-            if self.on_batch is not None:
-                self.on_batch(changed)
-            if self.progress is not None:
-                self.progress(self.finished, self.total)
-
-    def _merge(self, job: _Job) -> None:
-        record = job.record
-        notes = sorted(set(job.failures)) + sorted(set(job.misses) - set(job.failures))
-        if job.base is None:
-            record.status, record.notes = "unresolved", notes or ["no source knows this paper"]
-            return
-        csl, provenance = trusted_part(record)
-        put_all(csl, provenance, job.base, job.base_score)
-        if _is_preprint(job.base):
-            drop_list_venue(csl, provenance)  # a preprint, unless a published version says else
-        extra = job.preprint_of_corr or ((job.s2, 1.0) if job.s2 is not None else None)
-        if extra and "arxiv" not in csl.get("custom", {}):
-            candidate, score = extra
-            arxiv = _arxiv_of(candidate)
-            if arxiv:
-                put(csl, provenance, "custom.arxiv", arxiv, candidate, score)
-        upgraded = self.prefer_published and job.published is not None
-        if upgraded:
-            put_published(csl, provenance, job.base, job.published, job.published_score)
-        # An unknown answer matters only while it leaves the question open: was it published?
-        undecided = (
-            self.prefer_published and job.failures and not upgraded and _is_preprint(job.base)
-        )
-        if not self.prefer_published and _is_preprint(job.base):
-            notes.append(PREPRINT_KEPT)
-        record.csl, record.provenance, record.notes = csl, provenance, notes
-        record.status = "unresolved" if undecided else "upgraded" if upgraded else "resolved"
+def _merge(job: _Job, prefer_published: bool) -> None:
+    record = job.record
+    notes = sorted(set(job.failures)) + sorted(set(job.misses) - set(job.failures))
+    if job.base is None:
+        record.status, record.notes = "unresolved", notes or ["no source knows this paper"]
+        return
+    csl, provenance = trusted_part(record)
+    put_all(csl, provenance, job.base, job.base_score)
+    if _is_preprint(job.base):
+        drop_list_venue(csl, provenance)  # a preprint, unless a published version says else
+    extra = job.preprint_of_corr or ((job.s2, 1.0) if job.s2 is not None else None)
+    if extra and "arxiv" not in csl.get("custom", {}):
+        candidate, score = extra
+        arxiv = _arxiv_of(candidate)
+        if arxiv:
+            put(csl, provenance, "custom.arxiv", arxiv, candidate, score)
+    upgraded = prefer_published and job.published is not None
+    if upgraded:
+        put_published(csl, provenance, job.base, job.published, job.published_score)
+    elif job.upgraded_locally:  # the base is the published version: the list's preprint ids go
+        put_published(csl, provenance, job.base, job.base, job.base_score)
+    # An unknown answer matters only while it leaves the question open: was it published?
+    undecided = (
+        prefer_published and job.failures and not upgraded and _is_preprint(job.base)
+    )
+    if not prefer_published and _is_preprint(job.base):
+        notes.append(PREPRINT_KEPT)
+    record.csl, record.provenance, record.notes = csl, provenance, notes
+    record.status = "unresolved" if undecided else "upgraded" if upgraded or job.upgraded_locally else "resolved"
 
 
 def _keep_earlier(job: _Job) -> None:
@@ -533,4 +597,5 @@ def _arxiv_of(candidate: Candidate) -> str | None:
 
 
 def _is_preprint(candidate: Candidate) -> bool:
-    return candidate.source == "arxiv" or candidate.evidence.get("type") == "posted-content"
+    return (candidate.source == "arxiv" or candidate.evidence.get("type") == "posted-content"
+            or bool(candidate.evidence.get("preprint")))

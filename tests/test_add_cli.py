@@ -73,16 +73,16 @@ def test_write_adds_exactly_one_line_and_the_resolved_record(seed_copy: Path, fa
     assert (added, removed) == ([FAST_DECODING], [])
     lines = seed_copy.read_text("utf-8").splitlines()
     number = lines.index(FAST_DECODING) + 1
-    assert f"README.md:{number}: added under 'Attention Module'; fast2019transformer: resolved" in result.stderr
+    assert f"README.md:{number}: added under 'Attention Module'; shazeer2019fast: resolved" in result.stderr
     assert lines[number - 3].startswith("[TMM'21] [Enhancing Mixture-of-Experts")  # the section's last, oldest
     assert lines[number - 2] == lines[number] == ""
     assert next(line for line in lines[number:] if line) == "#### MoE Module"
     record = records(seed_copy)["arxiv:1911.02150"]
-    assert (record["key"], record["status"]) == ("fast2019transformer", "resolved")
+    assert (record["key"], record["status"]) == ("shazeer2019fast", "resolved")
     reopened = open_library(seed_copy, update_lockfile=False)  # the list still says what the record was made of
     assert next(r for r in reopened.records if r.id == "arxiv:1911.02150").status == "resolved"
     bib = run("export", "--list", seed_copy, "--section", "attention-module").stdout
-    assert "@misc{fast2019transformer," in bib and "Shazeer, Noam" in bib
+    assert "@misc{shazeer2019fast," in bib and "Shazeer, Noam" in bib
 
 
 def test_a_single_blank_line_between_entries_gets_its_twin(seed_copy: Path, fake_api: FakeAPI) -> None:

@@ -50,19 +50,19 @@ def test_resolve_fills_the_lockfile_and_exports_use_it(listing: Path, fake_api: 
     assert "resolved: 6 (3 upgraded to the published version)" in result.stderr
     assert "requests: arxiv 1," in result.stderr  # every arXiv id in one request
     items = {item["id"]: item for item in json.loads(run("export", "--list", listing, "-f", "csljson").stdout)}
-    mixtral = items["mixtral8x7b2024"]  # the key stays as the list made it
+    assert "key mixtral8x7b2024 -> jiang2024mixtral" in result.stderr  # keys from the list alone give way
+    mixtral = items["jiang2024mixtral"]
     assert mixtral["title"] == "Mixtral of Experts"
     assert mixtral["author"][0] == {"family": "Jiang", "given": "Albert Q."}
     assert len(mixtral["author"]) > 20
     assert mixtral["custom"]["code"] == ["https://huggingface.co/mistralai/Mixtral-8x7B-v0.1"]
-    qmoe = items["qmoe2023practical"]
+    qmoe = items["frantar2024qmoe"]
     assert qmoe["type"] == "paper-conference" and qmoe["custom"]["arxiv"] == "2310.16795"
     assert "number" not in qmoe and not qmoe.get("DOI", "").lower().startswith("10.48550/arxiv")
     record = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2310.16795"]
     assert record["provenance"]["container-title"]["source"] in ("dblp", "semanticscholar", "crossref")
     bib = run("export", "--list", listing, "-s", "models").stdout
-    assert "@inproceedings{qmoe2023practical," in bib and "Frantar, Elias" in bib
-    assert "rekey --dry-run" in result.stderr  # keys made before the authors were known
+    assert "@inproceedings{frantar2024qmoe," in bib and "Frantar, Elias" in bib
 
 
 def test_a_second_run_with_nothing_new_makes_no_request(listing: Path, fake_api: FakeAPI) -> None:
@@ -135,7 +135,8 @@ def test_overrides_beside_the_list_always_win(listing: Path, fake_api: FakeAPI) 
     assert items["mixtral8x7b2024"]["title"] == "Mixtral of Experts (Pinned)"
     assert "DOI" not in items["mixtral8x7b2024"]
     assert items["mixtral8x7b2024"]["author"][0]["family"] == "Jiang"  # the rest is resolved
-    assert items["janus2023unified"]["custom"]["note-for-readers"] == "SIGCOMM best paper?"
+    assert items["liu2023janus"]["custom"]["note-for-readers"] == "SIGCOMM best paper?"  # named by id: rekeyed
+    assert "key mixtral8x7b2024 ->" not in run("resolve", "--list", listing).stderr  # its key is in use: kept
     record = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2401.04088"]
     assert record["provenance"]["title"] == {"source": "override"}
 

