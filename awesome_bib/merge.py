@@ -124,6 +124,33 @@ def drop_list_venue(csl: dict[str, Any], provenance: dict[str, dict[str, Any]]) 
     ])
 
 
+def keep_venue_table(
+    csl: dict[str, Any], provenance: dict[str, dict[str, Any]], record: Record, candidate: Candidate
+) -> None:
+    """Fields the list's venue table gave (a blog's organisation as author, a report's publisher)
+    that the candidate has nothing for stay on the record."""
+    given = dict(flat(candidate.csl))
+    for name, value in flat(record.csl):
+        if record.provenance.get(name, {}).get("source") == "venue-table" and name not in given:
+            assign(csl, name, copy.deepcopy(value))
+            provenance[name] = {"source": "venue-table"}
+
+
+def keep_list_venue(
+    csl: dict[str, Any], provenance: dict[str, dict[str, Any]], listed: Mapping[str, Any]
+) -> None:
+    """Put back the type, venue fields and date the list gave (``listed``, the record's trusted
+    part), dropping those a preprint's record brought in their place (``publisher = arXiv``)."""
+    for name in ("type", *VENUE_FIELDS):
+        if name in listed:
+            csl[name] = copy.deepcopy(listed[name])
+            provenance[name] = {"source": "list"}
+        elif name in csl:
+            drop(csl, provenance, [name])
+    if "issued" in listed:  # the venue's year, not the preprint's
+        csl["issued"], provenance["issued"] = copy.deepcopy(listed["issued"]), {"source": "list"}
+
+
 def drop(csl: dict[str, Any], provenance: dict[str, dict[str, Any]], names: Iterable[str]) -> None:
     """Remove fields and their provenance."""
     for name in names:

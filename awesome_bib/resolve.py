@@ -41,6 +41,8 @@ from .matching import choose
 from .merge import (
     apply_overrides,
     drop_list_venue,
+    keep_list_venue,
+    keep_venue_table,
     put,
     put_all,
     put_published,
@@ -52,6 +54,7 @@ from .sources import Candidate, Reference, issued_year
 from .sources.arxiv import ArxivSource, is_valid_arxiv_id
 from .sources.crossref import CrossrefSource
 from .sources.dblp import DblpSource, is_corr
+from .sources.local import SOURCE as LOCAL_SOURCE
 from .sources.local import LocalBibliography, url_key
 from .sources.semanticscholar import ARXIV_DOI_PREFIX, SemanticScholarSource
 
@@ -61,6 +64,7 @@ FINISHED = ("resolved", "upgraded")
 # Notes that are also state (the lockfile keeps notes as they are): the preference a preprint was
 # resolved under, and a lookup again that failed and must be taken up by the next run.
 PREPRINT_KEPT = "arXiv preprint kept (--prefer arxiv): its published version was not sought"
+PUBLISHED_UNSOUGHT = "resolved offline: the published version the list names was not sought; the list's venue stands"
 EARLIER_KEPT = "earlier result kept, looking up again failed: "
 NOTHING_TO_LOOK_UP = {"blog", "web", "software"}
 PUBLISHED_KINDS = {"conference", "journal", "workshop"}
@@ -140,6 +144,7 @@ class _Job:
     earlier: Record | None = None  # the finished record looked up again, kept if that fails
     upgraded_locally: bool = False  # a local file gave the published version of a listed preprint
     local_key: str | None = None  # the key of the local entry the paper matched
+    offline: bool = False  # finished from the local files alone, no service asked
     done: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
@@ -191,6 +196,7 @@ def resolve_records(
             job.earlier = copy.deepcopy(record)
         if local is not None and _take_local(job, local, prefer_published):
             if settings.offline or not _wants_published(job, prefer_published):
+                job.offline = settings.offline
                 known_locally.append(job)
             else:
                 jobs.append(job)
@@ -227,7 +233,10 @@ def _take_local(job: _Job, local: LocalBibliography, prefer_published: bool) -> 
     published = not found.candidate.evidence.get("preprint")
     if published and listed_preprint and not prefer_published:
         return False  # the preprint is wanted: a service gives it, not this published entry
-    job.base, job.base_score = found.candidate, found.score
+    base = found.candidate
+    if base.csl.get("type") == "webpage" and csl.get("type") == "post-weblog":  # the list knows it is a blog
+        base = Candidate(base.source, base.id, {**base.csl, "type": "post-weblog"}, base.evidence)
+    job.base, job.base_score = base, found.score
     job.local_key = found.key
     job.upgraded_locally = published and listed_preprint
     for kind, key in (("arxiv", job.arxiv), ("doi", job.doi)):
@@ -274,7 +283,7 @@ def wants_lookup(record: Record, *, prefer: str = "published", refresh: bool = F
         return True
     if prefer == "arxiv" and record.status == "upgraded":
         return True
-    if prefer == "published" and PREPRINT_KEPT in record.notes:
+    if prefer == "published" and (PREPRINT_KEPT in record.notes or PUBLISHED_UNSOUGHT in record.notes):
         return True
     return any(note.startswith(EARLIER_KEPT) for note in record.notes)
 
@@ -546,8 +555,15 @@ def _merge(job: _Job, prefer_published: bool) -> None:
         record.status, record.notes = "unresolved", notes or ["no source knows this paper"]
         return
     csl, provenance = trusted_part(record)
+    listed = copy.deepcopy(csl)
     put_all(csl, provenance, job.base, job.base_score)
-    if _is_preprint(job.base):
+    if job.base.source == LOCAL_SOURCE:
+        keep_venue_table(csl, provenance, record, job.base)
+    unsought = prefer_published and job.published is None and job.offline and _is_preprint(job.base)
+    if unsought and (listed.get("custom") or {}).get("venue-kind") in PUBLISHED_KINDS:
+        keep_list_venue(csl, provenance, listed)  # the list's word stands until a service is asked
+        notes.append(PUBLISHED_UNSOUGHT)
+    elif _is_preprint(job.base):
         drop_list_venue(csl, provenance)  # a preprint, unless a published version says else
     extra = job.preprint_of_corr or ((job.s2, 1.0) if job.s2 is not None else None)
     if extra and "arxiv" not in csl.get("custom", {}):

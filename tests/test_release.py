@@ -99,7 +99,7 @@ def test_files_of_a_removed_section_are_removed_and_nothing_else(tmp_path: Path,
 def test_the_repositorys_exports_are_the_release_of_the_embedded_list(tmp_path: Path) -> None:
     release(tmp_path)
     assert tree(REPOSITORY_EXPORTS) == tree(tmp_path), (
-        "exports/ is stale: regenerate it with `XDG_DATA_HOME=$(mktemp -d) awesome-bib release --out exports`"
+        "exports/ is stale: regenerate it with `python tools/rebuild_embedded.py`"
     )
 
 

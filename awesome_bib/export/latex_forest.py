@@ -50,7 +50,7 @@ _FIT = r"max width=\linewidth, max totalheight=0.85\textheight"
 TREE_WIDTH_CM = 15.4
 COLUMN_CM = 2.4 + 0.21 + 0.28
 # Wide enough for the longest short name with its citation on one line.
-MIN_BOX_CM = 5.0
+MIN_BOX_CM = 5.4
 
 
 def _node(text: str, style: str, children: Sequence[str], indent: int) -> str:

