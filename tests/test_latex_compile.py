@@ -33,7 +33,8 @@ MISSING_AUTHOR = re.compile(r"^Warning--(empty author in|to sort, need author or
 BIBTEX_PROBLEM = re.compile(r"^Warning--|---line \d+ of file|error message", re.MULTILINE)
 BIBER_PROBLEM = re.compile(r"\b(WARN|ERROR)\b")
 # Names the taxonomy and the tables give papers of the embedded list (TeX prints ' as ’).
-SHORT_NAMES = ("QMoE", "MoE-Lightning", "Mixtral of Experts", "Branch-Train-MiX", "JetMoE", "Who Says Elephants Can’t Run")
+SHORT_NAMES = ("QMoE", "MoE-Lightning", "Mixtral of Experts", "Branch-Train-MiX", "JetMoE",
+               "Who Says Elephants Can’t Run")
 
 
 @pytest.fixture(scope="module", autouse=True)
