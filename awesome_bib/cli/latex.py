@@ -80,7 +80,8 @@ def latex(list_path: Path | None, section_queries: tuple[str, ...], draft_all: b
     A paper listed under several headings is cited under each.
 
     Prints the .tex; with --out DIR writes DIR/survey.tex, a complete document, and
-    DIR/references.bib, the BibTeX export of its papers. Build with `latexmk -pdf survey.tex`.
+    DIR/references.bib, the BibTeX (with --backend biblatex: biblatex) export of its papers.
+    Build with `latexmk -pdf survey.tex`.
 
     \b
     Examples:
@@ -102,7 +103,8 @@ def latex(list_path: Path | None, section_queries: tuple[str, ...], draft_all: b
         emit(tex, None)
         return
     emit(tex, out_dir / SURVEY_NAME)
-    emit(render(items, "bibtex").text, out_dir / f"{BIB_NAME}.bib")
+    # biber reads biblatex's own fields (date, journaltitle, eprinttype); bibtex only the classic ones.
+    emit(render(items, "biblatex" if backend == "biblatex" else "bibtex").text, out_dir / f"{BIB_NAME}.bib")
     click.echo(f"wrote {out_dir / SURVEY_NAME} and {out_dir / BIB_NAME}.bib ({len(items)} papers)", err=True)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import CSLItem
 
-DATA_FORMATS = ("bibtex", "csljson")
+DATA_FORMATS = ("bibtex", "biblatex", "csljson")
 REFERENCE_FORMATS = ("text", "markdown", "html")
 FORMATS = DATA_FORMATS + REFERENCE_FORMATS
 
@@ -31,6 +31,10 @@ def render(
         from .bibtex import to_bibtex
 
         return Rendered(to_bibtex(items))
+    if fmt == "biblatex":
+        from .biblatex import to_biblatex
+
+        return Rendered(to_biblatex(items))
     if fmt == "csljson":
         from .csljson import to_csljson
 
