@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import CSLItem
 
-DATA_FORMATS = ("bibtex", "biblatex", "csljson")
+DATA_FORMATS = ("bibtex", "biblatex", "csljson", "ris")
 REFERENCE_FORMATS = ("text", "markdown", "html")
 FORMATS = DATA_FORMATS + REFERENCE_FORMATS
 
@@ -39,6 +39,10 @@ def render(
         from .csljson import to_csljson
 
         return Rendered(to_csljson(items))
+    if fmt == "ris":
+        from .ris import to_ris
+
+        return Rendered(to_ris(items))
     if fmt in REFERENCE_FORMATS:
         from ..styles import DEFAULT_STYLE
         from .formatted import format_references

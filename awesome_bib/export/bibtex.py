@@ -54,7 +54,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 # Printable ASCII but braces and backslash: what BibTeX and the url package read unchanged.
 _URL_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in "{}\\")
-_PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
+PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
 # A BibTeX name part with a top-level comma or the word "and" would be split there.
 _SPLITS_NAMES = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
@@ -217,7 +217,7 @@ def issued_parts(item: CSLItem) -> tuple[int, ...]:
 
 def page_range(page: str) -> str:
     """``12-34`` and ``12–34`` become ``12--34``; each side escaped on its own."""
-    return "--".join(escape_latex(side) for side in _PAGE_RANGE.split(page)) if page else ""
+    return "--".join(escape_latex(side) for side in PAGE_RANGE.split(page)) if page else ""
 
 
 def url_beside_doi(url: str, doi: str) -> str:
