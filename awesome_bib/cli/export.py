@@ -60,8 +60,8 @@ def sections(list_path: Path | None, as_json: bool) -> None:
 @click.option("--all", "export_all", is_flag=True, help="Export every paper of the list (the default).")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="bibtex",
               show_default=True,
-              help="bibtex, biblatex (for biber), csljson, ris (Zotero, EndNote, Mendeley), or a formatted "
-                   "reference list (text, markdown, html).")
+              help="bibtex, biblatex (for biber), csljson, ris (Zotero, EndNote, Mendeley), hayagriva "
+                   "(Typst), or a formatted reference list (text, markdown, html).")
 @click.option("--style", default=None, metavar="STYLE",
               help="Citation style for text/markdown/html: a name from `awesome-bib styles` or a .csl file "
                    "[default: awesome-compact].")
@@ -71,7 +71,7 @@ def sections(list_path: Path | None, as_json: bool) -> None:
               help="Write to FILE (atomically) instead of stdout.")
 def export(list_path: Path | None, section_queries: tuple[str, ...], export_all: bool, fmt: str,
            style: str | None, sort: str, output: Path | None) -> None:
-    """Export the papers of some sections (or all): BibTeX, biblatex, CSL-JSON, RIS, or formatted references.
+    """Export the papers of some sections (or all): BibTeX, biblatex, CSL-JSON, RIS, Hayagriva, or formatted references.
 
     \b
     Examples:
@@ -80,6 +80,7 @@ def export(list_path: Path | None, section_queries: tuple[str, ...], export_all:
       awesome-bib export --section "System-Level Optimization" --format csljson
       awesome-bib export -s quantization --format biblatex -o quantization.bib
       awesome-bib export --all --format ris -o all.ris
+      awesome-bib export --all --format hayagriva -o references.yml
       awesome-bib export --all -o all.bib
       awesome-bib export -s quantization --format markdown --style ieee
       awesome-bib export -s survey --format html --style apa --sort style -o survey.html

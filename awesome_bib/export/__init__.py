@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import CSLItem
 
-DATA_FORMATS = ("bibtex", "biblatex", "csljson", "ris")
+DATA_FORMATS = ("bibtex", "biblatex", "csljson", "ris", "hayagriva")
 REFERENCE_FORMATS = ("text", "markdown", "html")
 FORMATS = DATA_FORMATS + REFERENCE_FORMATS
 
@@ -43,6 +43,10 @@ def render(
         from .ris import to_ris
 
         return Rendered(to_ris(items))
+    if fmt == "hayagriva":
+        from .hayagriva import to_hayagriva
+
+        return Rendered(to_hayagriva(items))
     if fmt in REFERENCE_FORMATS:
         from ..styles import DEFAULT_STYLE
         from .formatted import format_references
