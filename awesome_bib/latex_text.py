@@ -177,10 +177,20 @@ def printable_latex(text: str) -> str:
     >>> print(printable_latex("📚 Milestone Papers & more"))
     Milestone Papers \& more
     """
+    return escape_latex(printable_text(text))
+
+
+def printable_text(text: str) -> str:
+    """Normalised text without the emoji and invisible characters a reader does not miss (those with
+    a LaTeX spelling stay): what survey drafts print, in LaTeX and in Typst alike.
+
+    >>> printable_text("🚀 Fast\u200b MoE ©")
+    'Fast MoE ©'
+    """
     kept = "".join(char for char in normalize_text(text)
                    if char.isascii() or _spell_non_ascii(char) != char
                    or unicodedata.category(char) not in _DROPPABLE)
-    return escape_latex(" ".join(kept.split()))
+    return " ".join(kept.split())
 
 
 _ASCII_INNER_CAPITAL_OR_DIGIT = re.compile(r"[A-Za-z][^A-Z]*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]")
