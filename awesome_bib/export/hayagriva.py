@@ -156,6 +156,8 @@ def _url(url: str) -> str:
 
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar; whatever YAML cannot hold as it is, as an escape."""
+    if text.isprintable() and '"' not in text and "\\" not in text:  # the common case, at C speed
+        return f'"{text}"'
     pieces = []
     for char in text:
         if char in '"\\':
@@ -168,29 +170,22 @@ def _quoted(text: str) -> str:
     return '"' + "".join(pieces) + '"'
 
 
-def _empty(node: Node) -> bool:
-    if isinstance(node, dict):
-        return all(_empty(value) for value in node.values())
-    if isinstance(node, list):
-        return all(_empty(element) for element in node)
-    return not node
-
-
 def _block(mapping: dict[str, Node], indent: int) -> str:
     """A block mapping at ``indent`` spaces; empty values (and mappings of them) are left out."""
     pad = " " * indent
     lines = []
     for key, value in mapping.items():
-        if _empty(value):
-            continue
         name = key if _PLAIN_KEY.fullmatch(key) else _quoted(key)
         if isinstance(value, dict):
-            lines.append(f"{pad}{name}:\n{_block(value, indent + 2)}")
+            inner = _block(value, indent + 2)
+            if inner:
+                lines.append(f"{pad}{name}:\n{inner}")
         elif isinstance(value, list):
-            items = [_block(element, indent + 4) for element in value if not _empty(element)]
-            lines.append(f"{pad}{name}:\n" + "".join(f"{pad}  - {item.lstrip(' ')}" for item in items))
+            items = [block for element in value if (block := _block(element, indent + 4))]
+            if items:
+                lines.append(f"{pad}{name}:\n" + "".join(f"{pad}  - {item.lstrip(' ')}" for item in items))
         elif isinstance(value, Bare):
             lines.append(f"{pad}{name}: {value}\n")
-        else:
+        elif value:
             lines.append(f"{pad}{name}: {_quoted(value)}\n")
     return "".join(lines)
