@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from ..errors import AwesomeBibError
-from ..latex_text import escape_latex, protect_title
+from ..latex_text import escape_latex, normalize_text, protect_title
 from ..model import CSLItem
 
 FIELD_ORDER = (
@@ -167,23 +168,47 @@ def field_text(item: CSLItem, field: str, source: dict[str, Any] | None = None) 
     )
 
 
+@dataclass(frozen=True)
+class PersonName:
+    """A CSL name's parts as normalised text ("" when absent), the way every exporter reads them."""
+
+    literal: str
+    family: str
+    given: str
+    particles: str  # the dropping and the non-dropping particle, in that order
+    suffix: str
+
+    @property
+    def is_others(self) -> bool:
+        """The list's "et al." (``{"literal": "others"}``)."""
+        return self.literal == "others" and not self.family
+
+    @property
+    def single(self) -> str:
+        """An organisation ("Qwen Team") or a lone given name: the name to write whole, else ""."""
+        return self.literal or ("" if self.family else self.given)
+
+
+def person_name(name: dict[str, Any]) -> PersonName:
+    def part(field: str) -> str:
+        return normalize_text(str(name.get(field) or ""))
+
+    particles = " ".join(p for p in (part("dropping-particle"), part("non-dropping-particle")) if p)
+    return PersonName(part("literal"), part("family"), part("given"), particles, part("suffix"))
+
+
 def bibtex_name(name: dict[str, Any]) -> str:
     """A CSL name as BibTeX's ``von Last, Jr., First``; literal names braced whole."""
-    literal = str(name.get("literal") or "").strip()
-    family = str(name.get("family") or "").strip()
-    given = str(name.get("given") or "").strip()
-    if literal == "others" and not family:
+    person = person_name(name)
+    if person.is_others:
         return "others"  # BibTeX's own word for "et al.": unbraced, or it would print as a name
-    if literal or not family:
-        # An organisation ("Qwen Team") or a lone given name: braces stop BibTeX splitting it into
-        # first/last names and abbreviating it.
-        return "{" + escape_latex(literal or given) + "}"
-    particles = [
-        str(name.get(part) or "").strip() for part in ("dropping-particle", "non-dropping-particle")
-    ]
-    last = " ".join(part for part in (*particles, family) if part)
-    parts = [_name_part(last), _name_part(str(name.get("suffix") or "")), _name_part(given)]
-    if not given and " " in family:
+    if person.single or not person.family:
+        # Braces stop BibTeX splitting an organisation or a lone name into first/last names and
+        # abbreviating it.
+        return "{" + escape_latex(person.single) + "}"
+    last = " ".join(part for part in (person.particles, person.family) if part)
+    parts = [_name_part(last), _name_part(person.suffix), _name_part(person.given)]
+    if not person.given and " " in person.family:
         # "Sá Martins" with no given name would otherwise read as first name Sá.
         parts[0] = "{" + parts[0] + "}"
     return ", ".join(part for part in parts if part)

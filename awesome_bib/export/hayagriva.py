@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 from ..latex_text import normalize_text, protect_words
 from ..model import CSLItem
-from .bibtex import PAGE_RANGE, field_text, issued_parts, keyed, url_beside_doi, verbatim
+from .bibtex import PAGE_RANGE, field_text, issued_parts, keyed, person_name, url_beside_doi, verbatim
 
 # A YAML value here: text (always quoted), a bare word (types), a mapping, or a list of mappings.
 Node = Union[str, "Bare", dict[str, "Node"], list[dict[str, "Node"]]]
@@ -105,7 +105,7 @@ def _entry(item: CSLItem) -> dict[str, Node]:
     entry: dict[str, Node] = {
         "type": Bare(hayagriva_type(item)),
         "title": formattable(text("title"), protect=True),
-        "author": [_person(name) for name in item.get("author") or [] if name.get("literal") != "others"],
+        "author": [_person(name) for name in item.get("author") or [] if not person_name(name).is_others],
         "date": "-".join(f"{part:04d}" if index == 0 else f"{part:02d}"
                          for index, part in enumerate(issued_parts(item))),
         "page-range": "-".join(PAGE_RANGE.split(text("page"))),
@@ -130,18 +130,10 @@ def _entry(item: CSLItem) -> dict[str, Node]:
 
 
 def _person(name: dict[str, Any]) -> dict[str, Node]:
-    literal = normalize_text(str(name.get("literal") or ""))
-    family = normalize_text(str(name.get("family") or ""))
-    given = normalize_text(str(name.get("given") or ""))
-    if literal or not family:
-        return {"name": literal or given}
-    particles = [normalize_text(str(name.get(part) or "")) for part in ("dropping-particle", "non-dropping-particle")]
-    return {
-        "name": family,
-        "given-name": given,
-        "prefix": " ".join(part for part in particles if part),
-        "suffix": normalize_text(str(name.get("suffix") or "")),
-    }
+    person = person_name(name)
+    if person.single or not person.family:
+        return {"name": person.single}
+    return {"name": person.family, "given-name": person.given, "prefix": person.particles, "suffix": person.suffix}
 
 
 def _url(url: str) -> str:

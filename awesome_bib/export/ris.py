@@ -32,7 +32,7 @@ from typing import Any
 
 from ..latex_text import normalize_text
 from ..model import CSLItem
-from .bibtex import PAGE_RANGE, field_text, issued_parts, keyed, url_beside_doi
+from .bibtex import PAGE_RANGE, field_text, issued_parts, keyed, person_name, url_beside_doi
 
 # CSL type -> RIS type: conference paper, journal article, unpublished work (a preprint), blog, web
 # page, report, book chapter, computer program, data set; anything else is generic.
@@ -65,15 +65,11 @@ def ris_type(item: CSLItem) -> str:
 
 def ris_name(name: dict[str, Any]) -> str:
     """``Family, Given[, Suffix]`` with particles before the family name; a literal name as it is."""
-    literal = normalize_text(str(name.get("literal") or ""))
-    family = normalize_text(str(name.get("family") or ""))
-    given = normalize_text(str(name.get("given") or ""))
-    if literal or not family:
-        return literal or given
-    particles = [normalize_text(str(name.get(part) or "")) for part in ("dropping-particle", "non-dropping-particle")]
-    last = " ".join(part for part in (*particles, family) if part)
-    suffix = normalize_text(str(name.get("suffix") or ""))
-    return ", ".join(part for part in (last, given, suffix) if part)
+    person = person_name(name)
+    if person.single or not person.family:
+        return person.single
+    last = " ".join(part for part in (person.particles, person.family) if part)
+    return ", ".join(part for part in (last, person.given, person.suffix) if part)
 
 
 def _tags(key: str, item: CSLItem) -> Iterator[tuple[str, str]]:
@@ -86,7 +82,7 @@ def _tags(key: str, item: CSLItem) -> Iterator[tuple[str, str]]:
     yield "TY", ris_type(item)
     yield "ID", key
     for name in item.get("author") or []:
-        if name.get("literal") != "others":  # RIS has no "et al.": the named authors are the list
+        if not person_name(name).is_others:  # RIS has no "et al.": the named authors are the list
             yield "AU", ris_name(name)
     yield "TI", text("title")
     yield "T2", text("container-title") or text("event-title")
