@@ -35,7 +35,7 @@ from ..model import CSLItem
 from .bibtex import (
     bibtex_name,
     field_text,
-    issued_parts,
+    iso_date,
     keyed,
     page_range,
     url_beside_doi,
@@ -72,6 +72,7 @@ def to_biblatex(items: Iterable[CSLItem]) -> str:
 
 
 def biblatex_type(item: CSLItem, fields: dict[str, str]) -> str:
+    """The entry type of an item whose ``fields`` are known (``@online`` needs a link to point at)."""
     csl_type = str(item.get("type", ""))
     if csl_type in _ONLINE:
         return "online" if fields.get("url") or fields.get("doi") or fields.get("eprint") else "misc"
@@ -82,10 +83,6 @@ def _list_field(text: str) -> str:
     """A literal list field (publisher, institution, organization) holding one name."""
     escaped = escape_latex(text)
     return "{" + escaped + "}" if _AND.search(text) else escaped
-
-
-def _date(item: CSLItem) -> str:
-    return "-".join(f"{part:04d}" if index == 0 else f"{part:02d}" for index, part in enumerate(issued_parts(item)))
 
 
 def _fields(item: CSLItem) -> dict[str, str]:
@@ -100,7 +97,7 @@ def _fields(item: CSLItem) -> dict[str, str]:
         "title": protect_title(field_text(item, "title")),
         "volume": escape_latex(field_text(item, "volume")),
         "pages": page_range(field_text(item, "page")),
-        "date": _date(item),
+        "date": iso_date(item),
         "doi": verbatim(doi),
         "url": verbatim(url_beside_doi(field_text(item, "URL"), doi)),
         "keywords": ", ".join(escape_latex(slug) for slug in custom.get("sections") or []),

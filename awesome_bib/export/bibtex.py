@@ -240,6 +240,12 @@ def issued_parts(item: CSLItem) -> tuple[int, ...]:
     return tuple(parts)
 
 
+def iso_date(item: CSLItem) -> str:
+    """``issued`` as ISO 8601: ``2024``, ``2024-01`` or ``2024-01-08`` ("" for no year)."""
+    parts = issued_parts(item)
+    return "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])]) if parts else ""
+
+
 def page_range(page: str) -> str:
     """``12-34`` and ``12–34`` become ``12--34``; each side escaped on its own."""
     return "--".join(escape_latex(side) for side in PAGE_RANGE.split(page)) if page else ""

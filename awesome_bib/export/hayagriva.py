@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 from ..latex_text import normalize_text, protect_words
 from ..model import CSLItem
-from .bibtex import PAGE_RANGE, field_text, issued_parts, keyed, person_name, url_beside_doi, verbatim
+from .bibtex import PAGE_RANGE, field_text, iso_date, keyed, person_name, url_beside_doi, verbatim
 
 # A YAML value here: text (always quoted), a bare word (types), a mapping, or a list of mappings.
 Node = Union[str, "Bare", dict[str, "Node"], list[dict[str, "Node"]]]
@@ -106,8 +106,7 @@ def _entry(item: CSLItem) -> dict[str, Node]:
         "type": Bare(hayagriva_type(item)),
         "title": formattable(text("title"), protect=True),
         "author": [_person(name) for name in item.get("author") or [] if not person_name(name).is_others],
-        "date": "-".join(f"{part:04d}" if index == 0 else f"{part:02d}"
-                         for index, part in enumerate(issued_parts(item))),
+        "date": iso_date(item),
         "page-range": "-".join(PAGE_RANGE.split(text("page"))),
         "url": _url(f"https://arxiv.org/abs/{arxiv}" if csl_type == "article" and arxiv
                     else url_beside_doi(text("URL"), doi)),
