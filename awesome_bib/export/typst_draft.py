@@ -68,7 +68,7 @@ def typst_string(text: str) -> str:
 
 
 class TypstMarkup(DraftMarkup):
-    """The draft in Typst: references by label, tables and taxonomy figures as ``figure``\\ s."""
+    """The draft in Typst: references by label, tables and taxonomy figures as figures."""
 
     def text(self, text: str) -> str:
         return typst_text(printable_text(text))
