@@ -32,6 +32,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import latexcodec  # noqa: F401  -- importing it registers the "ulatex" codec
@@ -176,10 +177,20 @@ def printable_latex(text: str) -> str:
     >>> print(printable_latex("📚 Milestone Papers & more"))
     Milestone Papers \& more
     """
+    return escape_latex(printable_text(text))
+
+
+def printable_text(text: str) -> str:
+    """Normalised text without the emoji and invisible characters a reader does not miss (those with
+    a LaTeX spelling stay): what survey drafts print, in LaTeX and in Typst alike.
+
+    >>> printable_text("🚀 Fast\u200b MoE ©")
+    'Fast MoE ©'
+    """
     kept = "".join(char for char in normalize_text(text)
                    if char.isascii() or _spell_non_ascii(char) != char
                    or unicodedata.category(char) not in _DROPPABLE)
-    return escape_latex(" ".join(kept.split()))
+    return " ".join(kept.split())
 
 
 _ASCII_INNER_CAPITAL_OR_DIGIT = re.compile(r"[A-Za-z][^A-Z]*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]")
@@ -203,18 +214,20 @@ def needs_protection(word: str) -> bool:
     return any(_has_inner_capital_or_digit(part) for part in word.split("-"))
 
 
-def _protect_word(word: str) -> str:
+def _protect_word(word: str, escape: Callable[[str], str]) -> str:
     # Braces go round the word's letters and digits only: BibTeX capitalises after a colon only when
     # the colon is outside braces, and ``({MoE}),`` reads better than ``{(MoE),}``.
     if not needs_protection(word):
-        return _escape_normalized(word)
+        return escape(word)
     alnum_at = [index for index, char in enumerate(word) if char.isalnum()]
     start, end = alnum_at[0], alnum_at[-1] + 1
-    return (
-        _escape_normalized(word[:start])
-        + "{" + _escape_normalized(word[start:end]) + "}"
-        + _escape_normalized(word[end:])
-    )
+    return escape(word[:start]) + "{" + escape(word[start:end]) + "}" + escape(word[end:])
+
+
+def protect_words(text: str, escape: Callable[[str], str]) -> str:
+    """``text`` normalised and escaped word by word, with braces around each word a style must not
+    lowercase: the braces of BibTeX and of Hayagriva alike."""
+    return " ".join(_protect_word(word, escape) for word in normalize_text(text).split(" "))
 
 
 def protect_title(text: str) -> str:
@@ -223,7 +236,7 @@ def protect_title(text: str) -> str:
     >>> protect_title("DeepSpeed-MoE: Advancing Mixture-of-Experts to 8x7B")
     '{DeepSpeed-MoE}: Advancing Mixture-of-Experts to {8x7B}'
     """
-    return " ".join(_protect_word(word) for word in normalize_text(text).split(" "))
+    return protect_words(text, _escape_normalized)
 
 
 def _spelled_pattern() -> re.Pattern[str]:

@@ -1,12 +1,15 @@
-"""Release files of a list: per section ``.bib``, CSL-JSON and a formatted list, an index, a manifest
-and one zip archive, all reproducible byte for byte.
+"""Release files of a list: per section every bibliography format and a formatted list, an index, a
+manifest and one zip archive, all reproducible byte for byte.
 
 Layout of ``--out`` (paths follow the section paths)::
 
-    all.bib  all.json  all.md
-    survey.bib  survey.json  survey.md
+    all.bib  all.biblatex.bib  all.json  all.ris  all.yml  all.md
+    survey.bib  survey.biblatex.bib  survey.json  survey.ris  survey.yml  survey.md
     model-level-optimizations.bib …
     model-level-optimizations/model-compression/quantization.bib …
+
+(``.bib`` BibTeX, ``.biblatex.bib`` biblatex, ``.json`` CSL-JSON, ``.ris`` RIS, ``.yml`` Hayagriva,
+``.md`` the formatted reference list.)
     README.md        an index of sections with counts and links
     manifest.json    sha256, size and paper count of every file; the list's version
     <list>.zip       everything above, for the release page
@@ -34,6 +37,15 @@ from .model import Record
 
 MANIFEST = "manifest.json"
 INDEX = "README.md"
+# Each data file of a part: its name's ending, the export format, the index's column.
+DATA_FILES = (
+    ("bib", "bibtex", "BibTeX"),
+    ("biblatex.bib", "biblatex", "biblatex"),
+    ("json", "csljson", "CSL-JSON"),
+    ("ris", "ris", "RIS"),
+    ("yml", "hayagriva", "Hayagriva"),
+)
+ENDINGS = (*(ending for ending, _, _ in DATA_FILES), "md")
 # A fixed timestamp (the earliest a zip can hold) keeps the archive's bytes the same across runs.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -81,18 +93,19 @@ def _index(parts: list[Part], list_title: str, version: str, archive: str) -> st
         f"# {list_title}: bibliography",
         "",
         f"Release `{version}`, made by awesome-bib {__version__}. Every section of the list with its papers "
-        "(subsections included) as BibTeX, CSL-JSON and a formatted reference list.",
+        "(subsections included) as BibTeX, biblatex, CSL-JSON, RIS (Zotero, EndNote, Mendeley), Hayagriva "
+        "(Typst) and a formatted reference list.",
         "",
         f"Everything in one file: [{archive}]({archive})",
         "",
-        "| Section | Papers | BibTeX | CSL-JSON | References |",
-        "|---|---:|---|---|---|",
+        "| Section | Papers | " + " | ".join(column for _, _, column in DATA_FILES) + " | References |",
+        "|---|---:|" + "---|" * len(ENDINGS),
     ]
     for part in parts:
         indent = "&emsp;" * max(part.level - 2, 0)
         name = f"**{part.title}**" if part.stem == "all" else f"{indent}{_cell(part.title)}"
         name_of = part.stem.rsplit("/", 1)[-1]
-        links = " | ".join(f"[{name_of}.{ext}]({part.stem}.{ext})" for ext in ("bib", "json", "md"))
+        links = " | ".join(f"[{name_of}.{ext}]({part.stem}.{ext})" for ext in ENDINGS)
         lines.append(f"| {name} | {len(part.records)} | {links} |")
     return "\n".join(lines) + "\n"
 
@@ -114,10 +127,10 @@ def release_files(library: Library, style: str, version: str | None = None) -> d
     counts: dict[str, int] = {}
     for part in parts:
         items = [r.csl for r in part.records]
-        files[f"{part.stem}.bib"] = render(items, "bibtex").text.encode()
-        files[f"{part.stem}.json"] = render(items, "csljson").text.encode()
+        for ending, fmt, _ in DATA_FILES:
+            files[f"{part.stem}.{ending}"] = render(items, fmt).text.encode()
         files[f"{part.stem}.md"] = _reference_page(part, list_title, style).encode()
-        for ext in ("bib", "json", "md"):
+        for ext in ENDINGS:
             counts[f"{part.stem}.{ext}"] = len(part.records)
     files[INDEX] = _index(parts, list_title, version, archive).encode()
     manifest = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -12,6 +13,8 @@ import bibtexparser
 import jsonschema
 import pybtex.database
 import pytest
+import rispy
+import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -168,6 +171,36 @@ def test_any_title_survives_list_to_bib_to_parse(tmp_path: Path, title: str) -> 
     assert result.exit_code == 0, result.stderr
     [entry] = bibtexparser.parse_string(result.stdout).entries
     assert unescape_latex(entry["title"]) == expected
+
+
+def _title_read_back(fmt: str, text: str) -> str:
+    """The one title of an export, as an independent reader of the format sees it."""
+    if fmt in ("bibtex", "biblatex"):
+        [entry] = bibtexparser.parse_string(text).entries
+        return unescape_latex(entry["title"])
+    if fmt == "ris":
+        [record] = rispy.loads(text)
+        return str(record["title"])
+    if fmt == "csljson":
+        [item] = json.loads(text)
+        return str(item["title"])
+    [entry] = yaml.safe_load(text).values()  # Hayagriva: escapes resolved, grouping braces dropped
+    return re.sub(r"\\(.)|[{}]", lambda match: match.group(1) or "", entry["title"])
+
+
+@pytest.mark.parametrize("fmt", ["biblatex", "csljson", "ris", "hayagriva"])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40))
+def test_any_title_survives_list_to_every_format_to_parse(tmp_path: Path, fmt: str, title: str) -> None:
+    expected = normalize_text(title).rstrip(".").strip()
+    assume(expected)
+    escaped = "".join("\\" + char if char in MARKDOWN_PUNCTUATION else char for char in title)
+    listing = tmp_path / "roundtrip.md"
+    listing.write_text(f"## Papers\n\n[Arxiv'24] [{escaped}](https://arxiv.org/abs/2401.00001)\n", "utf-8")
+    (tmp_path / "roundtrip.lock.json").unlink(missing_ok=True)
+    result = run("export", "--list", listing, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert normalize_text(_title_read_back(fmt, result.stdout)) == expected
 
 
 def test_a_reader_that_stops_early_gets_no_error() -> None:

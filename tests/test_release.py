@@ -10,6 +10,8 @@ from pathlib import Path
 
 import bibtexparser
 import jsonschema
+import rispy
+import yaml
 
 from conftest import DATA, run
 
@@ -40,7 +42,7 @@ def test_every_section_with_papers_gets_bib_json_and_md(tmp_path: Path) -> None:
     with_papers = [s["path"] for s in sections if s["total"]]
     assert len(with_papers) == 19
     for path in ["all", *with_papers]:
-        for ext in ("bib", "json", "md"):
+        for ext in ("bib", "biblatex.bib", "json", "ris", "yml", "md"):
             assert f"{path}.{ext}" in files, f"{path}.{ext}"
     assert "todos.bib" not in files and "algorithm-level-optimization/speculative-decoding.bib" not in files
     quantization = "model-level-optimizations/model-compression/quantization"
@@ -52,12 +54,17 @@ def test_every_section_with_papers_gets_bib_json_and_md(tmp_path: Path) -> None:
     assert page.startswith("# Quantization\n\n7 papers from *Awesome MoE LLM Inference System and Algorithm*.")
     assert page.count("\n- ") == 7
     assert len(bibtexparser.parse_string(files["all.bib"].decode()).entries) == 118
+    assert len(bibtexparser.parse_string(files[f"{quantization}.biblatex.bib"].decode()).entries) == 7
+    assert "eprinttype = {arxiv}" in files[f"{quantization}.biblatex.bib"].decode()
+    assert len(rispy.loads(files[f"{quantization}.ris"].decode())) == 7
+    assert len(yaml.safe_load(files[f"{quantization}.yml"])) == 7
 
 
 def test_index_links_every_file_with_counts(tmp_path: Path) -> None:
     release(tmp_path)
     index = (tmp_path / "README.md").read_text("utf-8")
-    assert "| **All papers** | 118 | [all.bib](all.bib) | [all.json](all.json) | [all.md](all.md) |" in index
+    assert ("| **All papers** | 118 | [all.bib](all.bib) | [all.biblatex.bib](all.biblatex.bib) | [all.json](all.json) "
+            "| [all.ris](all.ris) | [all.yml](all.yml) | [all.md](all.md) |") in index
     assert ("| &emsp;&emsp;Quantization | 7 | [quantization.bib]"
             "(model-level-optimizations/model-compression/quantization.bib) |") in index
     assert "[awesome-moe-llm-inference-system-and-algorithm.zip]" in index
@@ -91,7 +98,7 @@ def test_files_of_a_removed_section_are_removed_and_nothing_else(tmp_path: Path,
     start, end = text.index("## Survey"), text.index("## SOTA MoE LLMs")
     seed_copy.write_text(text[:start] + text[end:], "utf-8")
     result = run("release", "--out", out, "--list", seed_copy)
-    assert "removed 3 stale" in result.stderr
+    assert "removed 6 stale" in result.stderr
     assert not (out / "survey.bib").exists() and not (out / "survey.md").exists()
     assert (out / "notes.txt").read_text("utf-8") == "mine"
 

@@ -12,10 +12,13 @@ import json
 import re
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from awesome_bib.export.biblatex import to_biblatex
 from awesome_bib.export.bibtex import to_bibtex
 from awesome_bib.latex_text import escape_latex
 from conftest import require_tools, run
@@ -92,13 +95,17 @@ def test_bibtex_styles_compile_every_entry_cleanly(workdir: Path, style: str) ->
     assert "Schölkopf" in text and "Müller" in text
 
 
-def test_biblatex_with_biber_compiles_every_entry_cleanly(workdir: Path) -> None:
+@pytest.mark.parametrize("export", [to_bibtex, to_biblatex])
+def test_biblatex_with_biber_compiles_every_entry_cleanly(workdir: Path, export: Callable[[Any], str]) -> None:
+    items = json.loads((DATA / "items.json").read_text(encoding="utf-8"))
+    (workdir / "refs.bib").write_text(export(items), encoding="utf-8")
     document = (DATA / "biblatex-document.tex").read_text(encoding="utf-8")
     text = _compile(workdir, document, ["biber"], "doc.blg")
     blg = (workdir / "doc.blg").read_text(errors="replace")
     assert not [line for line in blg.splitlines() if BIBER_PROBLEM.search(line)], blg
     _assert_inert(workdir, text)
-    for printed in ("100% & $5 #1", "<a> |", "Qwen Team", "https://example.org/a_b/c%20d?x=1&y=~z#frag"):
+    for printed in ("100% & $5 #1", "<a> |", "Qwen Team", "https://example.org/a_b/c%20d?x=1&y=~z#frag",
+                    "arXiv: 2401.04088 [cs.LG]"):  # biblatex prints an eprint with its class
         assert printed in text
 
 

@@ -59,7 +59,9 @@ def sections(list_path: Path | None, as_json: bool) -> None:
               help="Section by slug, title, path or unique prefix; subsections included. Repeatable.")
 @click.option("--all", "export_all", is_flag=True, help="Export every paper of the list (the default).")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="bibtex",
-              show_default=True, help="bibtex, csljson, or a formatted reference list (text, markdown, html).")
+              show_default=True,
+              help="bibtex, biblatex (for biber), csljson, ris (Zotero, EndNote, Mendeley), hayagriva "
+                   "(Typst), or a formatted reference list (text, markdown, html).")
 @click.option("--style", default=None, metavar="STYLE",
               help="Citation style for text/markdown/html: a name from `awesome-bib styles` or a .csl file "
                    "[default: awesome-compact].")
@@ -69,13 +71,16 @@ def sections(list_path: Path | None, as_json: bool) -> None:
               help="Write to FILE (atomically) instead of stdout.")
 def export(list_path: Path | None, section_queries: tuple[str, ...], export_all: bool, fmt: str,
            style: str | None, sort: str, output: Path | None) -> None:
-    """Export the papers of some sections (or all): BibTeX, CSL-JSON, or a formatted reference list.
+    """Export the papers of some sections (or all): BibTeX, biblatex, CSL-JSON, RIS, Hayagriva, or formatted references.
 
     \b
     Examples:
       awesome-bib export --section quantization
       awesome-bib export -s pruning -s quantization -o compression.bib
       awesome-bib export --section "System-Level Optimization" --format csljson
+      awesome-bib export -s quantization --format biblatex -o quantization.bib
+      awesome-bib export --all --format ris -o all.ris
+      awesome-bib export --all --format hayagriva -o references.yml
       awesome-bib export --all -o all.bib
       awesome-bib export -s quantization --format markdown --style ieee
       awesome-bib export -s survey --format html --style apa --sort style -o survey.html

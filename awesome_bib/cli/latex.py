@@ -1,4 +1,4 @@
-"""``latex`` and ``cite``: a survey draft that follows the list, and the citation of one section."""
+"""``latex``, ``typst`` and ``cite``: a survey draft that follows the list, and the citation of one section."""
 
 from __future__ import annotations
 
@@ -18,12 +18,15 @@ from ..export.latex import (
     distinct,
     survey_tex,
 )
+from ..export.typst_draft import DEFAULT_STYLE as TYPST_STYLE
+from ..export.typst_draft import survey_typ
 from ..library import Library, open_library
 from ..model import CSLItem, Section
 from .app import list_option, main
 from .export import emit
 
 SURVEY_NAME = "survey.tex"
+TYPST_NAME = "survey.typ"
 
 
 def papers_by_section(library: Library, sections: list[Section]) -> dict[str, list[CSLItem]]:
@@ -80,7 +83,8 @@ def latex(list_path: Path | None, section_queries: tuple[str, ...], draft_all: b
     A paper listed under several headings is cited under each.
 
     Prints the .tex; with --out DIR writes DIR/survey.tex, a complete document, and
-    DIR/references.bib, the BibTeX export of its papers. Build with `latexmk -pdf survey.tex`.
+    DIR/references.bib, the BibTeX (with --backend biblatex: biblatex) export of its papers.
+    Build with `latexmk -pdf survey.tex`.
 
     \b
     Examples:
@@ -102,8 +106,56 @@ def latex(list_path: Path | None, section_queries: tuple[str, ...], draft_all: b
         emit(tex, None)
         return
     emit(tex, out_dir / SURVEY_NAME)
-    emit(render(items, "bibtex").text, out_dir / f"{BIB_NAME}.bib")
+    # biber reads biblatex's own fields (date, journaltitle, eprinttype); bibtex only the classic ones.
+    emit(render(items, "biblatex" if backend == "biblatex" else "bibtex").text, out_dir / f"{BIB_NAME}.bib")
     click.echo(f"wrote {out_dir / SURVEY_NAME} and {out_dir / BIB_NAME}.bib ({len(items)} papers)", err=True)
+
+
+@main.command()
+@list_option
+@click.option("--section", "-s", "section_queries", multiple=True, metavar="S",
+              help="Section by slug, title, path or unique prefix; subsections included. Repeatable.")
+@click.option("--all", "draft_all", is_flag=True, help="Draft the whole list (the default).")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
+              help=f"Write DIR/{TYPST_NAME} and DIR/{BIB_NAME}.yml (atomically) instead of printing the .typ.")
+@click.option("--style", default=None, metavar="NAME",
+              help=f"A citation style Typst knows: apa, chicago-author-date, ... [default: {TYPST_STYLE}]")
+@click.option("--papers", type=click.Choice(PAPER_STYLES), default="list", show_default=True,
+              help="Per section: a sentence citing its papers and a list of them, or the sentence alone.")
+@click.option("--taxonomy", type=click.Choice(TAXONOMIES), default="grouped", show_default=True,
+              help="grouped: one figure, a box of papers per section; leaves: a figure per top-level section "
+                   "with a leaf per paper; none.")
+@click.option("--tables/--no-tables", default=True, show_default=True,
+              help="A summary table (paper, venue, year, code) per section.")
+@click.option("--title", default=None, help="Document title (default: the list's title).")
+def typst(list_path: Path | None, section_queries: tuple[str, ...], draft_all: bool, out_dir: Path | None,
+          style: str | None, papers: str, taxonomy: str, tables: bool, title: str | None) -> None:
+    """Draft a Typst survey that follows the list's headings: the `latex` draft, in Typst.
+
+    The same headings, citing sentences, lists of papers, summary tables and taxonomy figure as
+    `awesome-bib latex`. Prints the .typ; with --out DIR writes DIR/survey.typ and
+    DIR/references.yml, the Hayagriva export of its papers. Build with `typst compile survey.typ`.
+
+    \b
+    Examples:
+      awesome-bib typst --out draft && typst compile draft/survey.typ
+      awesome-bib typst --section "Model Compression" --style apa --out draft
+      awesome-bib typst --taxonomy leaves --papers sentence --no-tables -o draft
+    """
+    if draft_all and section_queries:
+        raise AwesomeBibError("give either --all or --section, not both")
+    options = SurveyOptions(style=style, title=title, papers=papers, tables=tables, taxonomy=taxonomy)
+    library = open_library(list_path)
+    sections = _chosen(library, section_queries)
+    papers_of = papers_by_section(library, sections)
+    items = _cited(sections, papers_of)
+    document = survey_typ(sections, papers_of, options, library.awesome.title)
+    if out_dir is None:
+        emit(document, None)
+        return
+    emit(document, out_dir / TYPST_NAME)
+    emit(render(items, "hayagriva").text, out_dir / f"{BIB_NAME}.yml")
+    click.echo(f"wrote {out_dir / TYPST_NAME} and {out_dir / BIB_NAME}.yml ({len(items)} papers)", err=True)
 
 
 @main.command()

@@ -21,8 +21,9 @@ from .app import list_option, main
 @click.option("--release-version", "version", default=None, metavar="TEXT",
               help="The list's version for the manifest, e.g. a git tag (default: a fingerprint of the list).")
 def release(list_path: Path | None, out: Path, style: str, version: str | None) -> None:
-    """Write the release files of a list: per section .bib, .json (CSL-JSON) and .md, all.*, an index,
-    a manifest with checksums, and one .zip of everything.
+    """Write the release files of a list: per section .bib (BibTeX), .biblatex.bib, .json (CSL-JSON),
+    .ris, .yml (Hayagriva) and .md, all.*, an index, a manifest with checksums, and one .zip of
+    everything.
 
     Two runs on the same list and lockfile give byte-identical files. Files an earlier release wrote
     that this one does not (a section was removed) are deleted; nothing else in the folder is touched.
@@ -35,6 +36,6 @@ def release(list_path: Path | None, out: Path, style: str, version: str | None) 
     library = open_library(list_path)
     files = release_files(library, style, version)
     removed = write_release(out, files, protect=library.awesome.path)
-    sections = sum(1 for name in files if name.endswith(".bib")) - 1
+    sections = sum(1 for name in files if name.endswith(".ris")) - 1  # one .ris per part, "all" included
     click.echo(f"wrote {len(files)} files ({sections} sections) to {out}"
                + (f"; removed {len(removed)} stale" if removed else ""), err=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import CSLItem
 
-DATA_FORMATS = ("bibtex", "csljson")
+DATA_FORMATS = ("bibtex", "biblatex", "csljson", "ris", "hayagriva")
 REFERENCE_FORMATS = ("text", "markdown", "html")
 FORMATS = DATA_FORMATS + REFERENCE_FORMATS
 
@@ -31,10 +31,22 @@ def render(
         from .bibtex import to_bibtex
 
         return Rendered(to_bibtex(items))
+    if fmt == "biblatex":
+        from .biblatex import to_biblatex
+
+        return Rendered(to_biblatex(items))
     if fmt == "csljson":
         from .csljson import to_csljson
 
         return Rendered(to_csljson(items))
+    if fmt == "ris":
+        from .ris import to_ris
+
+        return Rendered(to_ris(items))
+    if fmt == "hayagriva":
+        from .hayagriva import to_hayagriva
+
+        return Rendered(to_hayagriva(items))
     if fmt in REFERENCE_FORMATS:
         from ..styles import DEFAULT_STYLE
         from .formatted import format_references

@@ -27,12 +27,13 @@ non-ASCII, which are percent-encoded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from ..errors import AwesomeBibError
-from ..latex_text import escape_latex, protect_title
+from ..latex_text import escape_latex, normalize_text, protect_title
 from ..model import CSLItem
 
 FIELD_ORDER = (
@@ -54,7 +55,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 # Printable ASCII but braces and backslash: what BibTeX and the url package read unchanged.
 _URL_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in "{}\\")
-_PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
+PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
 # A BibTeX name part with a top-level comma or the word "and" would be split there.
 _SPLITS_NAMES = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
@@ -62,18 +63,27 @@ _DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", 
 
 def to_bibtex(items: Iterable[CSLItem]) -> str:
     """One BibTeX entry per CSL item, in input order, a blank line between entries ("" for none)."""
-    entries: list[str] = []
+    return "\n".join(
+        write_entry(bibtex_type(item), key, _fields(item), FIELD_ORDER) for key, item in keyed(items, "BibTeX")
+    )
+
+
+def keyed(items: Iterable[CSLItem], export: str) -> list[tuple[str, CSLItem]]:
+    """Each item with its citation key, in input order; an unreadable or shared key is an error.
+
+    ``export`` names the format in the error ("BibTeX", "RIS", ...)."""
+    pairs: list[tuple[str, CSLItem]] = []
     keys_seen: dict[str, int] = {}
     for index, item in enumerate(items, start=1):
-        key = _citation_key(item, index)
+        key = _citation_key(item, index, export)
         if key in keys_seen:
             raise AwesomeBibError(
-                f"BibTeX export: items {keys_seen[key]} and {index} share the citation key "
+                f"{export} export: items {keys_seen[key]} and {index} share the citation key "
                 f"{key!r}; give each item its own key"
             )
         keys_seen[key] = index
-        entries.append(_entry(key, item))
-    return "\n".join(entries)
+        pairs.append((key, item))
+    return pairs
 
 
 def bibtex_type(item: CSLItem) -> str:
@@ -81,20 +91,20 @@ def bibtex_type(item: CSLItem) -> str:
     return _ENTRY_TYPES.get(str(item.get("type", "")), "misc")
 
 
-def _citation_key(item: CSLItem, index: int) -> str:
+def _citation_key(item: CSLItem, index: int, export: str) -> str:
     key = str(item.get("id", ""))
     if not CITATION_KEY.fullmatch(key):
         raise AwesomeBibError(
-            f"BibTeX export: item {index} has the citation key {key!r}, which BibTeX cannot read; "
+            f"{export} export: item {index} has the citation key {key!r}, which BibTeX cannot read; "
             "use only ASCII letters, digits and _:.+/-"
         )
     return key
 
 
-def _entry(key: str, item: CSLItem) -> str:
-    fields = _fields(item)
-    lines = [f"@{bibtex_type(item)}{{{key},"]
-    for name in FIELD_ORDER:
+def write_entry(entry_type: str, key: str, fields: dict[str, str], order: Sequence[str]) -> str:
+    """``@type{key,`` and the non-empty fields in ``order``, braced (``month``, a macro, bare)."""
+    lines = [f"@{entry_type}{{{key},"]
+    for name in order:
         value = fields.get(name)
         if not value:
             continue
@@ -106,37 +116,37 @@ def _entry(key: str, item: CSLItem) -> str:
 
 def _fields(item: CSLItem) -> dict[str, str]:
     custom = item.get("custom") or {}
-    arxiv = _text(item, "arxiv", custom)
+    arxiv = field_text(item, "arxiv", custom)
     csl_type = item.get("type")
     entry_type = bibtex_type(item)
-    container = _text(item, "container-title")
-    publisher = _text(item, "publisher")
-    doi = _text(item, "DOI")
+    container = field_text(item, "container-title")
+    publisher = field_text(item, "publisher")
+    doi = field_text(item, "DOI")
     fields = {
-        "author": " and ".join(_name(name) for name in item.get("author") or []),
-        "title": protect_title(_text(item, "title")),
-        "volume": escape_latex(_text(item, "volume")),
-        "pages": _pages(_text(item, "page")),
-        "doi": _verbatim(doi),
-        "url": _verbatim(_url(_text(item, "URL"), doi)),
+        "author": " and ".join(bibtex_name(name) for name in item.get("author") or []),
+        "title": protect_title(field_text(item, "title")),
+        "volume": escape_latex(field_text(item, "volume")),
+        "pages": page_range(field_text(item, "page")),
+        "doi": verbatim(doi),
+        "url": verbatim(url_beside_doi(field_text(item, "URL"), doi)),
         "keywords": ", ".join(escape_latex(slug) for slug in custom.get("sections") or []),
-        "note": escape_latex(_text(item, "note")),
+        "note": escape_latex(field_text(item, "note")),
         **_issued(item),
     }
     if entry_type == "inproceedings":
-        fields["booktitle"] = escape_latex(container or _text(item, "event-title"))
+        fields["booktitle"] = escape_latex(container or field_text(item, "event-title"))
     elif entry_type == "article":
         fields["journal"] = escape_latex(container)
-        fields["number"] = escape_latex(_text(item, "issue"))
+        fields["number"] = escape_latex(field_text(item, "issue"))
     elif entry_type == "techreport":
         fields["institution"] = escape_latex(publisher)
-        fields["number"] = escape_latex(_text(item, "number"))
+        fields["number"] = escape_latex(field_text(item, "number"))
         publisher = ""
     elif csl_type == "article" and arxiv:
         fields["eprint"] = escape_latex(arxiv)
         fields["archivePrefix"] = "arXiv"
-        fields["primaryClass"] = escape_latex(_text(item, "arxiv-category", custom))
-        fields["url"] = _verbatim(f"https://arxiv.org/abs/{arxiv}")
+        fields["primaryClass"] = escape_latex(field_text(item, "arxiv-category", custom))
+        fields["url"] = verbatim(f"https://arxiv.org/abs/{arxiv}")
     elif csl_type in _PUBLISHED_ELSEWHERE or container:
         fields["howpublished"] = escape_latex(container or publisher)
         if not container:
@@ -145,7 +155,7 @@ def _fields(item: CSLItem) -> dict[str, str]:
     return fields
 
 
-def _text(item: CSLItem, field: str, source: dict[str, Any] | None = None) -> str:
+def field_text(item: CSLItem, field: str, source: dict[str, Any] | None = None) -> str:
     """A field as stripped text ("" when absent); numbers are accepted, structures are not."""
     value = (item if source is None else source).get(field)
     if value is None:
@@ -153,28 +163,52 @@ def _text(item: CSLItem, field: str, source: dict[str, Any] | None = None) -> st
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value).strip()
     raise AwesomeBibError(
-        f"BibTeX export: item {item.get('id')!r} has a {type(value).__name__} in {field!r}, "
+        f"export: item {item.get('id')!r} has a {type(value).__name__} in {field!r}, "
         "where CSL-JSON expects text; fix the record"
     )
 
 
-def _name(name: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class PersonName:
+    """A CSL name's parts as normalised text ("" when absent), the way every exporter reads them."""
+
+    literal: str
+    family: str
+    given: str
+    particles: str  # the dropping and the non-dropping particle, in that order
+    suffix: str
+
+    @property
+    def is_others(self) -> bool:
+        """The list's "et al." (``{"literal": "others"}``)."""
+        return self.literal == "others" and not self.family
+
+    @property
+    def single(self) -> str:
+        """An organisation ("Qwen Team") or a lone given name: the name to write whole, else ""."""
+        return self.literal or ("" if self.family else self.given)
+
+
+def person_name(name: dict[str, Any]) -> PersonName:
+    def part(field: str) -> str:
+        return normalize_text(str(name.get(field) or ""))
+
+    particles = " ".join(p for p in (part("dropping-particle"), part("non-dropping-particle")) if p)
+    return PersonName(part("literal"), part("family"), part("given"), particles, part("suffix"))
+
+
+def bibtex_name(name: dict[str, Any]) -> str:
     """A CSL name as BibTeX's ``von Last, Jr., First``; literal names braced whole."""
-    literal = str(name.get("literal") or "").strip()
-    family = str(name.get("family") or "").strip()
-    given = str(name.get("given") or "").strip()
-    if literal == "others" and not family:
+    person = person_name(name)
+    if person.is_others:
         return "others"  # BibTeX's own word for "et al.": unbraced, or it would print as a name
-    if literal or not family:
-        # An organisation ("Qwen Team") or a lone given name: braces stop BibTeX splitting it into
-        # first/last names and abbreviating it.
-        return "{" + escape_latex(literal or given) + "}"
-    particles = [
-        str(name.get(part) or "").strip() for part in ("dropping-particle", "non-dropping-particle")
-    ]
-    last = " ".join(part for part in (*particles, family) if part)
-    parts = [_name_part(last), _name_part(str(name.get("suffix") or "")), _name_part(given)]
-    if not given and " " in family:
+    if person.single or not person.family:
+        # Braces stop BibTeX splitting an organisation or a lone name into first/last names and
+        # abbreviating it.
+        return "{" + escape_latex(person.single) + "}"
+    last = " ".join(part for part in (person.particles, person.family) if part)
+    parts = [_name_part(last), _name_part(person.suffix), _name_part(person.given)]
+    if not person.given and " " in person.family:
         # "Sá Martins" with no given name would otherwise read as first name Sá.
         parts[0] = "{" + parts[0] + "}"
     return ", ".join(part for part in parts if part)
@@ -187,26 +221,42 @@ def _name_part(text: str) -> str:
 
 def _issued(item: CSLItem) -> dict[str, str]:
     """``year`` and ``month`` (a BibTeX macro, ``jan``...) from ``issued.date-parts``."""
-    parts = ((item.get("issued") or {}).get("date-parts") or [[]])[0]
-    fields: dict[str, str] = {}
-    if len(parts) >= 1 and str(parts[0]).strip().isdigit():
-        fields["year"] = str(int(parts[0]))
-    if len(parts) >= 2 and str(parts[1]).strip().isdigit() and 1 <= int(parts[1]) <= 12:
-        fields["month"] = _MONTHS[int(parts[1]) - 1]
+    parts = issued_parts(item)
+    fields = {"year": str(parts[0])} if parts else {}
+    if len(parts) >= 2:
+        fields["month"] = _MONTHS[parts[1] - 1]
     return fields
 
 
-def _pages(page: str) -> str:
+def issued_parts(item: CSLItem) -> tuple[int, ...]:
+    """``(year, month, day)`` of ``issued``, as far as each part is a number in range: ``()`` for no year."""
+    raw = ((item.get("issued") or {}).get("date-parts") or [[]])[0]
+    parts: list[int] = []
+    for value, (lowest, highest) in zip(raw, ((0, 9999), (1, 12), (1, 31)), strict=False):
+        text = str(value).strip()
+        if not text.isdigit() or not lowest <= int(text) <= highest:
+            break
+        parts.append(int(text))
+    return tuple(parts)
+
+
+def iso_date(item: CSLItem) -> str:
+    """``issued`` as ISO 8601: ``2024``, ``2024-01`` or ``2024-01-08`` ("" for no year)."""
+    parts = issued_parts(item)
+    return "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])]) if parts else ""
+
+
+def page_range(page: str) -> str:
     """``12-34`` and ``12–34`` become ``12--34``; each side escaped on its own."""
-    return "--".join(escape_latex(side) for side in _PAGE_RANGE.split(page)) if page else ""
+    return "--".join(escape_latex(side) for side in PAGE_RANGE.split(page)) if page else ""
 
 
-def _url(url: str, doi: str) -> str:
+def url_beside_doi(url: str, doi: str) -> str:
     """The URL, unless it is only the DOI's resolver link (the doi field already says that)."""
     if doi and url.lower() in {f"{resolver}{doi}".lower() for resolver in _DOI_RESOLVERS}:
         return ""
     return url
 
 
-def _verbatim(value: str) -> str:
+def verbatim(value: str) -> str:
     return quote(value, safe=_URL_SAFE)

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 from ..latex_text import printable_latex
 from .latex_tree import SectionNode, SurveyOptions, paper_label
+from .survey import taxonomy_title
 
-TAXONOMY_MODES = ("grouped", "leaves", "counts")
 # Defined once in the body (not the preamble) so a pasted body brings its styles along.
 FOREST_STYLE = r"""\forestset{
   taxonomy/.style={
@@ -70,9 +70,9 @@ def _papers_box(node: SectionNode, options: SurveyOptions, indent: int, right_ed
 
 def _section_node(node: SectionNode, options: SurveyOptions, mode: str, indent: int, right_edge: float) -> str:
     children = [_section_node(child, options, mode, indent + 1, right_edge) for child in node.children]
-    title = printable_latex(node.section.title)
+    title = printable_latex(taxonomy_title(node, mode))
     if mode == "counts":
-        return _node(f"{title} ({len(node.all_papers())})", "taxonomy section", children, indent)
+        return _node(title, "taxonomy section", children, indent)
     if mode == "grouped":
         papers = [_papers_box(node, options, indent + 1, right_edge)] if node.papers else []
     else:
@@ -89,8 +89,6 @@ def taxonomy_figure(
     With a ``root_title`` (LaTeX text) the roots hang under a node of that title; without one
     there must be a single root.  ``caption`` is LaTeX text.
     """
-    if mode not in TAXONOMY_MODES:
-        raise ValueError(f"unknown taxonomy mode {mode!r}")
     first = 1 if root_title is None else 2
     deepest = max(first + node.depth for root in roots for node in root.walk() if node.papers)
     right_edge = max(TREE_WIDTH_CM, deepest * COLUMN_CM + MIN_BOX_CM)

@@ -8,18 +8,18 @@ backslash, the spelling ``\href`` reads back as the character even inside anothe
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from ..latex_text import printable_latex
 from ..model import CSLItem
 from .latex_tree import SectionNode, SurveyOptions, label_of, paper_label
+from .survey import TABLE_COLUMNS, code_hosts, venue_name, year_of
 
-TABLE_COLUMNS = (("Paper", 0.44), ("Venue", 0.26), ("Year", 0.10), ("Code", 0.20))
+__all__ = ["TABLE_COLUMNS", "code_links", "href_url", "summary_table", "venue_of"]
 # URL characters \href takes as they are: RFC 3986's unreserved and reserved ones, and "%" of an
 # existing escape.  Everything else (spaces, braces, backslash, "^", non-ASCII) is percent-encoded.
 _URL_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
 _HREF_ESCAPES = str.maketrans({"#": r"\#", "%": r"\%", "&": r"\&", "~": r"\~"})
-_CODE_HOSTS = {"github.com": "GitHub", "gitlab.com": "GitLab", "huggingface.co": "HF"}
 
 
 def href_url(url: str) -> str:
@@ -32,28 +32,13 @@ def href_url(url: str) -> str:
 
 
 def venue_of(item: CSLItem) -> str:
-    """The short venue name as LaTeX: the CSL short container title, the container, else the publisher."""
-    for field in ("container-title-short", "container-title", "event-title", "publisher"):
-        value = item.get(field)
-        if isinstance(value, str) and value.strip():
-            return printable_latex(value)
-    return "arXiv" if (item.get("custom") or {}).get("arxiv") else "--"
-
-
-def year_of(item: CSLItem) -> str:
-    parts = ((item.get("issued") or {}).get("date-parts") or [[]])[0]
-    return str(parts[0]) if parts and str(parts[0]).strip().isdigit() else "n.d."
+    """The short venue name as LaTeX (``--`` when nothing names one)."""
+    return printable_latex(venue_name(item)) or "--"
 
 
 def code_links(item: CSLItem) -> str:
     r"""``\href`` links to a paper's code and models, named by their host (GitHub, HF, ...)."""
-    links = []
-    for url in (item.get("custom") or {}).get("code") or []:
-        try:
-            host = (urlsplit(url.strip()).hostname or "").removeprefix("www.")
-        except ValueError:  # a malformed URL (an unclosed "[" host) still gets its link
-            host = ""
-        links.append(f"\\href{{{href_url(url)}}}{{{_CODE_HOSTS.get(host, 'code')}}}")
+    links = [f"\\href{{{href_url(url)}}}{{{host}}}" for url, host in code_hosts(item)]
     return ", ".join(links) or "--"
 
 
