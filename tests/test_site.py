@@ -203,3 +203,12 @@ def test_the_chart_has_a_bar_per_year_with_papers_scaled_to_the_busiest(
     found = re.findall(r'<rect class="bar" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"', svg)
     assert found == bars  # 168 px for 4 years: 42 px a year, 2 px apart; 30 px for the busiest
     assert svg.count("<text") == 2 and ">2019</text>" in svg and ">2022</text>" in svg
+
+
+def test_code_and_model_links_are_named_by_what_they_are(tmp_path: Path) -> None:
+    page = site(tmp_path)
+    mixtral = page.split('<li class="paper" data-key="mixtral8x7b2024">')[1].split("</li>")[0]
+    assert ('<a class="code" href="https://huggingface.co/mistralai/Mixtral-8x7B-v0.1">Model</a>'
+            '<a class="code" href="https://huggingface.co/mistralai/Mixtral-8x22B-v0.1">Model 2</a>') in mixtral
+    survey = page.split('<li class="paper" data-key="survey2024mixture">')[1].split("</li>")[0]
+    assert '<a class="code" href="https://github.com/withinmiaov/A-Survey-on-Mixture-of-Experts">Code</a>' in survey

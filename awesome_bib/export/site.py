@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -325,9 +326,12 @@ def _authors(item: CSLItem) -> str:
 
 
 def _code_links(item: CSLItem) -> list[str]:
-    links = []
+    """Code, model and data links named by what they are; a second of a kind is numbered (Model 2)."""
+    links, seen = [], Counter[str]()
     for url in (item.get("custom") or {}).get("code") or []:
         if (web := _web(url)) is not None:
             label = _LINK_ROLES.get(parse_link(web).role, "Code")
-            links.append(f'<a class="code" href="{escape(web)}">{label}</a>')
+            seen[label] += 1
+            numbered = f"{label} {seen[label]}" if seen[label] > 1 else label
+            links.append(f'<a class="code" href="{escape(web)}">{numbered}</a>')
     return links
