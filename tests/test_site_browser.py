@@ -199,6 +199,18 @@ def test_filters_and_the_url_fragment_round_trip(tab: Tab, browser: Any, embedde
     assert urlsplit(page.url).fragment == "" and len(tab.visible_keys()) == 118
 
 
+def test_published_and_a_closed_year_range_leave_out_preprints_blogs_and_other_years(
+        tab: Tab, embedded_site: Path) -> None:
+    page = tab.open(embedded_site)
+    page.select_option("#kind", "published")
+    page.select_option("#year-from", "2022")
+    page.select_option("#year-to", "2023")
+    expected = [item["id"] for item in csl_of("--all")
+                if item["type"] in ("paper-conference", "article-journal", "report") and year(item) in (2022, 2023)]
+    assert tab.visible_keys() == expected and expected
+    assert urlsplit(page.url).fragment == "from=2022&to=2023&kind=published"
+
+
 def _bibtex_entry(folder: Path, key: str) -> str:
     match = re.search(rf"^@\w+\{{{key},\n.*?^\}}\n", (folder / "all.bib").read_text("utf-8"), re.M | re.S)
     assert match, key
