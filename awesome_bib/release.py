@@ -28,11 +28,11 @@ from pathlib import Path
 from . import __version__
 from .errors import AwesomeBibError
 from .export import render
-from .export.formatted import style_failure
 from .library import Library
 from .listfile import slugify
 from .lockfile import write_atomic
 from .model import Record
+from .styles import style_failure
 
 MANIFEST = "manifest.json"
 INDEX = "README.md"

@@ -94,11 +94,6 @@ def format_references(
     return References("".join(line + "\n" for line in lines), errors)
 
 
-def style_failure(style: str, key: str, problem: str) -> AwesomeBibError:
-    """The error of a release or page whose style cannot render an entry (no fallback there)."""
-    return AwesomeBibError(f"style {style!r} cannot render {key}: {problem}; choose another --style")
-
-
 def formatted_entries(
     items: Sequence[CSLItem],
     style: str = DEFAULT_STYLE,

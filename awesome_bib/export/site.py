@@ -28,8 +28,9 @@ from urllib.parse import quote
 from .. import __version__
 from ..identifiers import parse_link
 from ..model import CSLItem
+from ..styles import style_failure
 from .bibtex import to_bibtex
-from .formatted import HTML_INLINE, formatted_entries, style_failure
+from .formatted import HTML_INLINE, formatted_entries
 from .latex_table import year_of
 from .latex_tree import cite_command
 from .site_chart import year_chart
