@@ -332,6 +332,16 @@ def test_on_a_phone_nothing_overflows_and_the_sections_fold_out(browser: Any, em
         tab.close()
 
 
+def test_without_the_script_every_paper_and_the_section_tree_still_show(browser: Any, embedded_site: Path) -> None:
+    tab = Tab(browser, java_script_enabled=False)
+    try:
+        page = tab.open(embedded_site)
+        assert tab.visible_keys() == [item["id"] for item in csl_of("--all")]
+        assert page.is_visible('a[data-section="survey"]') and page.is_visible(".ref")
+    finally:
+        tab.close()
+
+
 def test_served_over_http_as_github_pages_serves_it(tab: Tab, embedded_site: Path, tmp_path: Path) -> None:
     root = tmp_path / "pages"
     shutil.copytree(embedded_site, root)

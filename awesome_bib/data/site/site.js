@@ -11,6 +11,7 @@
   const status = $('#status');
   const navBox = $('#nav-box');
   const names = ['q', 'section', 'from', 'to', 'kind'];
+  const wide = matchMedia('(min-width: 60rem)');  // as the CSS's breakpoint
 
   const sections = Array.from(document.querySelectorAll('section.sec'), (element) => ({
     element,
@@ -123,7 +124,7 @@
   function choose(path) {
     show({...state, section: path});
     remember(true);
-    if (!matchMedia('(min-width: 60rem)').matches) navBox.open = false;
+    if (!wide.matches) navBox.open = false;
     const target = path ? byPath.get(path).heading : $('#papers');
     target.focus({preventScroll: true});
     target.scrollIntoView({block: 'start'});
@@ -202,11 +203,10 @@
   window.addEventListener('hashchange', () => show(fromFragment()));
   window.addEventListener('popstate', () => show(fromFragment()));
 
-  // The section tree is a sidebar on wide screens and a fold-out above the papers on narrow ones.
-  const wide = matchMedia('(min-width: 60rem)');
+  // The section tree is a sidebar on wide screens and a fold-out above the papers on narrow ones
+  // (open in the HTML, so that it shows where this script does not run).
   const fit = () => { navBox.open = wide.matches; };
   wide.addEventListener('change', fit);
   fit();
-  document.documentElement.classList.add('js');
   show(fromFragment());
 })();
