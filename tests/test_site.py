@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.export.site_chart import year_chart
-from conftest import DATA, run
+from conftest import DATA, copy_list, run
+from tests.fakeapi import FakeAPI
 
 HOSTILE = DATA / "site" / "hostile.md"
 PAGE_LIMIT = 1_500_000
@@ -212,3 +213,18 @@ def test_code_and_model_links_are_named_by_what_they_are(tmp_path: Path) -> None
             '<a class="code" href="https://huggingface.co/mistralai/Mixtral-8x22B-v0.1">Model 2</a>') in mixtral
     survey = page.split('<li class="paper" data-key="survey2024mixture">')[1].split("</li>")[0]
     assert '<a class="code" href="https://github.com/withinmiaov/A-Survey-on-Mixture-of-Experts">Code</a>' in survey
+
+
+def test_a_resolved_list_shows_its_authors_and_published_versions(tmp_path: Path, fake_api: FakeAPI) -> None:
+    listing = copy_list(DATA / "lists" / "resolvable.md", tmp_path)
+    assert run("resolve", "--list", listing).exit_code == 0
+    page = site(tmp_path / "site", "--list", listing)
+    papers = json.loads(Elements(page).scripts[0])["papers"]
+    assert papers["qmoe2023practical"]["kind"] == "published"  # upgraded: found at MLSys
+    assert papers["mixtral8x7b2024"]["kind"] == "preprint"
+    assert [key for key, paper in papers.items() if paper["kind"] == "other"] == ["qwen2024qwen15moe"]  # the blog
+    mixtral = page.split('<li class="paper" data-key="mixtral8x7b2024">')[1].split("</li>")[0]
+    shown = (r'<span class="authors">Albert Q\. Jiang, [^<]+, [^<]+<span class="rest" hidden>, [^<]+</span> '
+             r'<button type="button" class="more" aria-expanded="false" data-rest="\d+">et al\. \(\+\d+\)')
+    assert re.search(shown, mixtral)
+    assert "albert q. jiang" in papers["mixtral8x7b2024"]["find"]
