@@ -1,9 +1,10 @@
 """`awesome-bib init-ci`: a ready GitHub Actions workflow for a list's repository.
 
 On a pull request it runs ``awesome-bib check --format github`` (annotations on the list's lines);
-on a pushed ``v*`` tag it resolves the list, builds the release files and attaches
+on a pushed ``v*`` tag it resolves the list, builds the release files and the page and attaches
 ``exports/*.zip`` and ``exports/*.bib`` to the tag's GitHub release with the ``gh`` CLI that the
-runners ship, using the job's own token (no third-party action).
+runners ship, using the job's own token (no third-party action); a last job publishes the page
+with GitHub's own Pages actions, and only that job may write to Pages.
 
 >>> text = workflow_text("docs/list.md", python="3.11")
 >>> 'AWESOME_BIB_LIST: "docs/list.md"' in text and 'PYTHON_VERSION: "3.11"' in text

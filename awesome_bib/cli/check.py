@@ -64,8 +64,9 @@ def init_ci(out: Path, list_path: str, python: str, install: str, force: bool) -
     """Write a GitHub Actions workflow: check pull requests, publish .bib files with each release.
 
     On a pull request the workflow runs `awesome-bib check --format github`; on a pushed tag v*
-    it runs `resolve` and `release` and attaches exports/*.zip and exports/*.bib to the tag's
-    GitHub release. Run it at the root of the list's repository.
+    it runs `resolve` and `release --site`, attaches exports/*.zip and exports/*.bib to the tag's
+    GitHub release and publishes the page to GitHub Pages. Run it at the root of the list's
+    repository.
 
     \b
     Examples:
@@ -81,5 +82,6 @@ def init_ci(out: Path, list_path: str, python: str, install: str, force: bool) -
     if not Path(list_path).is_file():
         click.echo(f"awesome-bib: note: {list_path} is not in this folder; run init-ci at the repository root "
                    "or pass --list with the list's path from there", err=True)
-    click.echo(f"wrote {out}: checks pull requests; on a tag v* resolves, releases and attaches "
-               "exports/*.zip and exports/*.bib. Commit it.", err=True)
+    click.echo(f"wrote {out}: checks pull requests; on a tag v* resolves, releases, attaches "
+               "exports/*.zip and exports/*.bib and publishes the page to GitHub Pages (set Settings > Pages > "
+               "Source to GitHub Actions). Commit it.", err=True)

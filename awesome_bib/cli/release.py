@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from ..library import open_library
-from ..release import release_files, write_release
+from ..release import SiteOptions, release_files
 from ..styles import DEFAULT_STYLE
 from .app import list_option, main
+from .site import write_and_report
 
 
 @main.command()
@@ -20,7 +21,9 @@ from .app import list_option, main
               help="Citation style of the formatted lists (<section>.md).")
 @click.option("--release-version", "version", default=None, metavar="TEXT",
               help="The list's version for the manifest, e.g. a git tag (default: a fingerprint of the list).")
-def release(list_path: Path | None, out: Path, style: str, version: str | None) -> None:
+@click.option("--site", "with_site", is_flag=True,
+              help="Also write the browsable page (index.html) beside the files, as `awesome-bib site` does.")
+def release(list_path: Path | None, out: Path, style: str, version: str | None, with_site: bool) -> None:
     """Write the release files of a list: per section .bib (BibTeX), .biblatex.bib, .json (CSL-JSON),
     .ris, .yml (Hayagriva) and .md, all.*, an index, a manifest with checksums, and one .zip of
     everything.
@@ -32,10 +35,8 @@ def release(list_path: Path | None, out: Path, style: str, version: str | None) 
     Examples:
       awesome-bib release --list README.md --out exports
       awesome-bib release --list README.md --release-version v1.2.0 --style ieee
+      awesome-bib release --list README.md --out exports --site
     """
     library = open_library(list_path)
-    files = release_files(library, style, version)
-    removed = write_release(out, files, protect=library.awesome.path)
-    sections = sum(1 for name in files if name.endswith(".ris")) - 1  # one .ris per part, "all" included
-    click.echo(f"wrote {len(files)} files ({sections} sections) to {out}"
-               + (f"; removed {len(removed)} stale" if removed else ""), err=True)
+    files = release_files(library, style, version, SiteOptions() if with_site else None)
+    write_and_report(library, out, files)

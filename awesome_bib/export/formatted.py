@@ -39,6 +39,8 @@ from .format_cache import FormatCache, default_cache_dir, item_digest, style_dig
 from .marks import ANY_MARK, HTML, MARKDOWN, NUMBER_MARK
 
 FORMATS = ("text", "markdown", "html")
+# One entry's HTML without the wrapping element (and its id), for pages that show an entry twice.
+HTML_INLINE = "html-inline"
 SORTS = ("list", "style")
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
@@ -86,7 +88,25 @@ def format_references(
     user cache directory; ``cache=False`` renders everything afresh and stores nothing.  With
     ``code_links``, each item's ``custom.code`` links follow its entry.
     """
-    if fmt not in FORMATS:
+    lines, errors = formatted_entries(items, style, fmt, sort, cache_dir, cache, code_links)
+    if fmt == "html":
+        lines = ['<div class="csl-bib-body">', *lines, "</div>"]
+    return References("".join(line + "\n" for line in lines), errors)
+
+
+def formatted_entries(
+    items: Sequence[CSLItem],
+    style: str = DEFAULT_STYLE,
+    fmt: str = "text",
+    sort: str = "list",
+    cache_dir: Path | None = None,
+    cache: bool = True,
+    code_links: bool = True,
+) -> tuple[list[str], tuple[EntryError, ...]]:
+    """Each item's formatted reference on its own (one line each, in the order ``sort`` gives), and
+    the entries that failed; :func:`format_references` with the same options joins them.
+    ``fmt`` may also be :data:`HTML_INLINE`."""
+    if fmt not in (*FORMATS, HTML_INLINE):
         raise AwesomeBibError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if sort not in SORTS:
         raise AwesomeBibError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
@@ -95,11 +115,8 @@ def format_references(
     entries, errors = _entries(items, path, directory, with_sort_keys=sort == "style")
     if sort == "style":
         entries = _sorted(entries, path)
-    render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry}[fmt]
-    lines = [render(entry, str(number), code_links) for number, entry in enumerate(entries, 1)]
-    if fmt == "html":
-        lines = ['<div class="csl-bib-body">', *lines, "</div>"]
-    return References("".join(line + "\n" for line in lines), tuple(errors))
+    render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry, HTML_INLINE: _html_inline}[fmt]
+    return [render(entry, str(number), code_links) for number, entry in enumerate(entries, 1)], tuple(errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,6 +272,11 @@ def _escape_block_start(match: re.Match[str]) -> str:
 
 
 def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
+    anchor = html.escape(f"ref-{entry.item.get('id', '')}", quote=True)
+    return f'  <div class="csl-entry" id="{anchor}">{_html_inline(entry, number, code_links)}</div>'
+
+
+def _html_inline(entry: _Entry, number: str, code_links: bool) -> str:
     body = _with_links(entry.body.replace(NUMBER_MARK, number), entry.item, _html_text, _html_link)
     if code_links:
         body += "".join(f" [{_html_link('Code', url)}]" for url in _code_urls(entry.item))
@@ -264,8 +286,7 @@ def _html_entry(entry: _Entry, number: str, code_links: bool) -> str:
             f'<span class="csl-left-margin">{label}</span> '
             f'<span class="csl-right-inline">{body}</span>'
         )
-    anchor = html.escape(f"ref-{entry.item.get('id', '')}", quote=True)
-    return f'  <div class="csl-entry" id="{anchor}">{body}</div>'
+    return body
 
 
 def _markdown_text(text: str) -> str:
