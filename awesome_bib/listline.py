@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .bylines import compose_tag, is_author_list, known_venue, read_byline, read_date
+from .bylines import Byline, compose_tag, is_author_list, known_venue, read_byline, read_date
 from .identifiers import parse_link
 from .model import Entry, Link, LinkTarget
-from .venues import parse_tag
+from .venues import badge_venue, parse_tag
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -41,7 +41,7 @@ _GENERIC_LABELS = frozenset(
 _GENERIC_WORDS = _GENERIC_LABELS | frozenset(
     """version full text here the this our open access source camera ready preprint published
     extended hugging face pytorch tensorflow jax implementation page pages view read download
-    and of link links main conference journal
+    and of link links main conference journal tech technical report
     """.split()
 )
 _CODE_LABELS = frozenset(
@@ -49,9 +49,9 @@ _CODE_LABELS = frozenset(
     """.split()
 )
 _PAPER_LABELS = frozenset(
-    """paper pdf arxiv abs abstract openreview doi proceedings html link
+    """paper pdf arxiv abs abstract openreview doi proceedings html link report
     """.split()
-)
+) | {"tech report", "technical report"}
 # Link text that is an identifier or an address, not a title: arXiv:2409.02060, 10.1145/…, a URL.
 _IDENTIFIER_TEXT = re.compile(
     r"^(?:(?:arxiv|doi|abs|pdf)\s*:?\s*)?(?:\d{4}\.\d{4,5}(?:v\d+)?|10\.\d{4,9}/\S+)$"
@@ -71,6 +71,7 @@ _LINE_OPENING_TAG = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\[([^\[\]]+)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{3,})[\"”]")
 _HTML_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _LABEL_WORDS = re.compile(r"[^\W\d_]+|\d+")
 _DIGIT = re.compile(r"\d")
 _MAX_TAG_LENGTH = 48  # parse_tag reads no longer venue name with its year
@@ -79,23 +80,28 @@ _LINK_SLOT = "\x00"
 # Kinds of venue a table cell may name without a header saying it is the venue column: not the
 # organisations (Google, Microsoft) that an "Institute" column names.
 _ACADEMIC_KINDS = frozenset({"conference", "journal", "workshop", "preprint"})
-# Table header words -> what the column holds, in this order of precedence ("Venue/Year" is the venue).
+# Table header words -> what the column holds, in this order of precedence ("Venue/Year" is the venue,
+# "Title & Authors" the title with an author line under it).  A "name" column (a model's, a method's)
+# names the work when no title column does.
 _COLUMN_WORDS = (
     ("venue", frozenset("venue venues conference conf journal publication published publisher proceedings".split())),
     ("year", frozenset("year date time".split())),
-    ("authors", frozenset("author authors".split())),
     ("title", frozenset("title paper papers name".split())),
+    ("authors", frozenset("author authors".split())),
     ("code", frozenset("code github repo repository implementation".split())),
+    ("name", frozenset("model models method methods system systems framework work".split())),
 )
+_NAMING_ROLES = ("", "title", "name")
 
 
 @dataclass(slots=True)
 class Piece:
-    """One part of a source line: plain text, bold text, a link, or an image (a badge)."""
+    """One part of a source line: plain text, bold text, a link, or an image (a badge, alone or linked)."""
 
     kind: str  # "text" | "strong" | "link" | "image"
     text: str
     href: str = ""
+    src: str = ""  # an image's picture
 
 
 def pieces_by_line(children: Sequence[Token]) -> list[list[Piece]]:
@@ -117,8 +123,11 @@ def pieces_by_line(children: Sequence[Token]) -> list[list[Piece]]:
                 lines[-1].append(link)
             link = None
         elif kind == "image":
+            src = href or str(child.attrs.get("src", ""))
             if link is not None:
-                link.kind = "image"  # a badge: an image inside a link
+                link.kind, link.src = "image", src  # a badge: an image inside a link
+            else:
+                lines[-1].append(Piece("image", child.content, src=src))
         elif kind == "strong_open":
             strong_depth += 1
             if link is None:
@@ -138,7 +147,8 @@ def pieces_by_line(children: Sequence[Token]) -> list[list[Piece]]:
 
 
 def _html_kind(raw: str) -> tuple[str, str]:
-    """What an inline HTML tag does to the line (as a token type), and the href of an ``<a>``."""
+    """What an inline HTML tag does to the line (as a token type), and the href of an ``<a>`` or the
+    src of an ``<img>``."""
     tag = _HTML_TAG.match(raw)
     if tag is None:
         return "", ""
@@ -150,7 +160,10 @@ def _html_kind(raw: str) -> tuple[str, str]:
         return "link_open", html.unescape(next(group for group in href.groups() if group is not None))
     if name in ("b", "strong"):
         return ("strong_close" if closing else "strong_open"), ""
-    return {"br": "break", "img": "image"}.get(name, ""), ""
+    if name == "img":
+        src = _SRC.search(tag[3])
+        return "image", html.unescape(next(group for group in src.groups() if group is not None)) if src else ""
+    return ("break" if name == "br" else ""), ""
 
 
 def lower_scheme(href: str) -> str:
@@ -191,15 +204,18 @@ class Row:
 
     def plain(self, index: int) -> str:
         """The cell's text outside its links."""
-        return " ".join("".join(p.text for p in self.cells[index] if p.kind in ("text", "strong")).split())
+        return _plain(self.cells[index])
 
     def venue_tag(self) -> str | None:
-        """The row's venue tag from its venue and year columns, else from cells that can only be a venue."""
+        """The row's venue tag from its venue and year columns, else from cells that can only be a venue,
+        else from a badge."""
         venue = next((text for i in range(len(self.cells)) if self.role(i) == "venue"
                       and (text := self.text(i)) and parse_tag(text)), None)
         if venue is None:
             venue = next((text for i in range(len(self.cells)) if not self.role(i)
                           and (text := self.text(i)) and _academic_venue(text)), None)
+        if venue is None:
+            venue = badge_tag(piece for cell in self.cells for piece in cell)
         dates = [read_date(self.text(i)) for i in range(len(self.cells)) if self.role(i) in ("year", "venue", "")]
         date = next((d for d in dates if d), None)
         if date is None:
@@ -207,25 +223,68 @@ class Row:
         return compose_tag(venue, *date)
 
     def title(self, seed_cell: int) -> str:
-        """A title for a paper whose link has none: the title column's text, else the row's longest
-        text that is not a venue, a date, code or authors."""
-        for i in range(len(self.cells)):
-            if self.role(i) == "title" and (text := self.plain(i)):
-                return text
-        spare = [text for i in range(len(self.cells)) if self.role(i) in ("", "title") and i != seed_cell
-                 and (text := self.plain(i)) and not read_date(text) and not parse_tag(text) and text != "-"]
+        """A title for a paper whose link has none: the title column's text (or its link's, when the
+        title links to code), else a name column's, else the row's longest text that is not a venue,
+        a date, code or authors."""
+        for role in ("title", "name"):
+            for i in range(len(self.cells)):
+                if self.role(i) == role and (text := _title_text(self.cells[i])):
+                    return text
+        spare = [text for i in range(len(self.cells)) if self.role(i) in _NAMING_ROLES and i != seed_cell
+                 and (text := _title_text(self.cells[i])) and not read_date(text) and not parse_tag(text)
+                 and text != "-"]
         return max(spare, key=len) if spare else self.plain(seed_cell)
 
-    def authors(self) -> str | None:
-        return next((text for i in range(len(self.cells))
-                     if self.role(i) == "authors" and is_author_list(text := self.plain(i))), None)
+    def byline(self, seed: Piece) -> Byline:
+        """Authors (and a venue) from the authors column, else from a line under the title in the seed's
+        cell or the title column (``[Title](…) <br> A. Author, B. Author``)."""
+        authors = next((text for i in range(len(self.cells))
+                        if self.role(i) == "authors" and is_author_list(text := self.plain(i))), None)
+        if authors is not None:
+            return Byline(authors)
+        cells = [self.cell_of(seed)] + [i for i in range(len(self.cells)) if self.role(i) == "title"]
+        for i in dict.fromkeys(cells):
+            for line in _lines(self.cells[i])[1:]:
+                byline = read_byline(_plain(line)) if not any(p.kind == "link" for p in line) else Byline()
+                if byline.authors:
+                    return byline
+        return Byline()
 
     def cell_of(self, piece: Piece) -> int:
         return next(i for i, cell in enumerate(self.cells) if any(p is piece for p in cell))
 
     def can_name_a_paper(self, piece: Piece) -> bool:
         """A link in the venue, year, code or authors column is not a paper of its own."""
-        return self.role(self.cell_of(piece)) in ("", "title")
+        return self.role(self.cell_of(piece)) in _NAMING_ROLES
+
+
+def _lines(cell: list[Piece]) -> list[list[Piece]]:
+    """A cell's lines, as ``<br>`` breaks them."""
+    lines: list[list[Piece]] = [[]]
+    for piece in cell:
+        if piece.kind == "text" and piece.text == "\n":
+            lines.append([])
+        else:
+            lines[-1].append(piece)
+    return lines
+
+
+def _plain(pieces: Sequence[Piece]) -> str:
+    return " ".join("".join(p.text for p in pieces if p.kind in ("text", "strong")).split())
+
+
+def _title_text(cell: list[Piece]) -> str:
+    """A cell's title: its first line of text, or of link text that names no resource."""
+    for line in _lines(cell):
+        text = _plain(line) or " ".join(p.text for p in line if p.kind == "link" and not is_generic(p.text))
+        if text.strip():
+            return " ".join(text.split())
+    return ""
+
+
+def badge_tag(pieces: Iterable[Piece]) -> str | None:
+    """The venue a badge among the pieces shows (``![Publish](…/badge/Conference-ICML'23-blue)``)."""
+    return next((tag for p in pieces if p.kind == "image" and p.src and (tag := badge_venue(p.src))), None)
 
 
 def _academic_venue(text: str) -> bool:
@@ -336,7 +395,8 @@ def _entry(line: int, source: str, section: str, pieces: list[Piece], targets: d
     trailing = _trailing_tags(after)
     if row is not None:
         title = seed.text if paper.titled else row.title(row.cell_of(seed))
-        tag, authors, shape = tag or row.venue_tag(), row.authors(), "table"
+        byline = row.byline(seed)
+        tag, authors, shape = tag or row.venue_tag() or byline.venue, byline.authors, "table"
     elif paper.titled:
         title, authors, shape = seed.text, None, "tagged" if tag else "bullet"
         if rest and not _LEAD_JUNK.match(rest):  # words before the title: authors, or running prose
