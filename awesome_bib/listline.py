@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -77,6 +78,18 @@ _DIGIT = re.compile(r"\d")
 _MAX_TAG_LENGTH = 48  # parse_tag reads no longer venue name with its year
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _LINK_SLOT = "\x00"
+_LEAD_BRACKET = re.compile(r"^\[([^\[\]]+)\]\s*(?=\S)")
+_TAIL_BRACKET = re.compile(r"\s*(?:\[([^\[\]]+)\]|\(([^()]+)\))\s*$")
+_WHOLE_BRACKET = re.compile(r"^\[([^\[\]]*)\]$")
+_MARKER_JOINERS = "\u200d\ufe0e\ufe0f\u20e3"  # joiners and variation selectors of emoji
+_LEADING_PUNCTUATION = "-–—:|•·,;"
+_TRAILING_PUNCTUATION = "-–—:|•·,;"
+_SUBTITLE_COLON = re.compile(r"^[ \t]?:\s+")
+_SUBTITLE_END = re.compile(r"\s[|–—-]\s|\s*\[|\s*\x00|\s*\((?=[^()]*\d{2}[^()]*\))")
+_MAX_NAME_WORDS = 3  # "[Short Name](…): Title": the link names a work, not a title
+_FUNCTION_WORDS = frozenset(
+    "a an and as at by for from in into is of on onto or over the to under via vs with without".split()
+)
 # Kinds of venue a table cell may name without a header saying it is the venue column: not the
 # organisations (Google, Microsoft) that an "Institute" column names.
 _ACADEMIC_KINDS = frozenset({"conference", "journal", "workshop", "preprint"})
@@ -389,28 +402,38 @@ def _entry(line: int, source: str, section: str, pieces: list[Piece], targets: d
     paper = papers[number]
     seed = pieces[paper.seed]
     before, after = _around(pieces, papers, number)
+    subtitle, after = _subtitle(seed.text, after) if paper.titled else ("", after)
     tag, rest = _split_tag(before)
     if number:
         rest = _CONNECTOR.sub("", rest)
     trailing = _trailing_tags(after)
+    dated = _late_date(trailing)
     if row is not None:
         title = seed.text if paper.titled else row.title(row.cell_of(seed))
         byline = row.byline(seed)
         tag, authors, shape = tag or row.venue_tag() or byline.venue, byline.authors, "table"
     elif paper.titled:
         title, authors, shape = seed.text, None, "tagged" if tag else "bullet"
-        if rest and not _LEAD_JUNK.match(rest):  # words before the title: authors, or running prose
+        marked = _without_markers(rest)[0] if rest else rest  # "⭐ [Title](…)", "[ShortName] [Title](…)"
+        if marked and not _LEAD_JUNK.match(marked):  # words before the title: authors, or running prose
             authors = read_byline(rest).authors
             if authors is None:
                 if paper.target.role != "paper":
                     return None
                 shape = "prose"
-        byline = read_byline(after.split(_LINK_SLOT, 1)[0])
+        byline = _byline_after(after)
         authors, tag = authors or byline.authors, tag or _late_tag(trailing) or byline.venue
     else:
         title, authors, venue, shape = _untitled(pieces, papers, number, rest, after, targets)
-        tag = tag or leading_tag(before) or venue
-    tag = tag or _late_tag(trailing)
+        tag = tag or leading_tag(before) or _label_venue(seed.text) or venue
+    tag = tag or _late_tag(trailing) or badge_tag(pieces[i] for i in _span(pieces, papers, number))
+    if subtitle:
+        title = f"{title}: {subtitle}"
+    if not paper.titled:  # a link's own text is the title as written; text around links carries markers
+        title, in_title = _without_markers(title)
+        dated = dated or in_title
+    if dated:  # "Title [Dec 2023]": the list's date for the paper
+        tag = compose_tag(tag, *dated)
     return Entry(
         line=line,
         source=source,
@@ -426,6 +449,61 @@ def _entry(line: int, source: str, section: str, pieces: list[Piece], targets: d
         shape=shape,
         links=tuple(Link(pieces[i].text, targets[i]) for i in paper.links),
     )
+
+
+def _subtitle(name: str, after: str) -> tuple[str, str]:
+    """``[QLoRA](…): Efficient Finetuning of Quantized LLMs | NeurIPS'23``: the link names the work
+    and the words after its colon are the rest of the title -> (those words, what follows them).
+
+    Only after a short name, and only words in title case, so that a description
+    (``[vLLM](…): a fast serving engine.``) stays out of the title.
+    """
+    colon = _SUBTITLE_COLON.match(after)
+    if colon is None or ":" in name or len(name.split()) > _MAX_NAME_WORDS:
+        return "", after
+    end = _SUBTITLE_END.search(after, colon.end())
+    stop = end.start() if end else len(after)
+    words = after[colon.end():stop].strip()
+    if words.endswith(".") or not _in_title_case(words) or read_byline(words).authors:
+        return "", after
+    return words, after[stop:]
+
+
+def _in_title_case(text: str) -> bool:
+    """Two or more words, every one that is not a short function word capitalised (or a number)."""
+    words = [bare for word in text.split() if (bare := word.lstrip("\"'“‘([{")) and bare.lower() not in _FUNCTION_WORDS]
+    return len(words) >= 2 and all(word[0].isupper() or word[0].isdigit() for word in words)
+
+
+def _byline_after(after: str) -> Byline:
+    """What the text after a paper's link says: next to the link, else after its last link
+    (``**Title** [[pdf]](…) [[code]](…) ICLR 2022``)."""
+    parts = after.split(_LINK_SLOT)
+    byline = read_byline(parts[0])
+    if byline.authors is None and byline.venue is None and len(parts) > 1:
+        byline = read_byline(parts[-1])
+    return byline
+
+
+def _label_venue(label: str) -> str | None:
+    """The venue a paper's link is labelled with: ``[[NeurIPS 2023]](…)``."""
+    text = label.strip(" []()")
+    return text if len(text) <= _MAX_TAG_LENGTH and _DIGIT.search(text) and known_venue(text) else None
+
+
+def _span(pieces: list[Piece], papers: list[_Paper], number: int) -> range:
+    """Where a paper's part of the line lies: from after the previous paper's links to the next's."""
+    stop = _gap_start(pieces, papers, number + 1) if number + 1 < len(papers) else len(pieces)
+    return range(_gap_start(pieces, papers, number), stop)
+
+
+def _late_date(trailing: list[str]) -> tuple[int, int | None] | None:
+    """A date among the tags after the title (``[Dec 2023]``), taken out of the tags."""
+    late = next((tag for tag in trailing if read_date(tag)), None)
+    if late is None:
+        return None
+    trailing.remove(late)
+    return read_date(late)
 
 
 def _late_tag(trailing: list[str]) -> str | None:
@@ -456,7 +534,9 @@ def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str,
     quoted = _QUOTED.search(text)
     if quoted:  # Authors. "Title" Venue. [[paper]](…)
         return quoted[1], read_byline(text[:quoted.start()]).authors, read_byline(text[quoted.end():]).venue, "prose"
-    return _LEAD_MARKER.sub("", text).strip(" \t-–—:|[("), None, None, "prose"
+    byline = _byline_after(after)
+    title = _LEAD_MARKER.sub("", text).lstrip(" \t-–—:|").rstrip(" \t-–—:|[(")
+    return title, byline.authors, byline.venue, "prose"
 
 
 def _gap_start(pieces: list[Piece], papers: list[_Paper], number: int) -> int:
@@ -526,3 +606,47 @@ def _trailing_tags(after: str) -> list[str]:
 
 def _clean_title(title: str) -> str:
     return " ".join(title.split()).rstrip(".")
+
+
+def _without_markers(text: str) -> tuple[str, tuple[int, int | None] | None]:
+    """A title without what lists put around it -> (the title, a date among them).
+
+    Emoji and stars (``⭐``, ``🔥``), a leading ``[ShortName]`` tag, a trailing ``(@Org)``, a trailing
+    ``[Dec 2023]`` or ``(2023)`` date, trailing ``[Tags]`` and commas; a title in brackets is unwrapped.
+    A marker that is all there is stays.
+    """
+    date = None
+    while True:
+        stripped = _strip_symbols(text)
+        if (lead := _LEAD_BRACKET.match(stripped)) and not parse_tag(lead[1]):
+            stripped = stripped[lead.end():]
+        if (tail := _TAIL_BRACKET.search(stripped)) and tail.start() > 0:
+            inside = (tail[1] or tail[2]).strip()
+            if date is None and (found := read_date(inside)):
+                date, stripped = found, stripped[:tail.start()]
+            elif inside.startswith("@") or tail[0].lstrip().startswith("["):
+                stripped = stripped[:tail.start()]
+        if (whole := _WHOLE_BRACKET.match(stripped)) and whole[1].strip():
+            stripped = whole[1]
+        stripped = _strip_symbols(stripped)
+        if stripped == text or not stripped:
+            return text, date
+        text = stripped
+
+
+def _strip_symbols(text: str) -> str:
+    """Emoji, stars and separators at either end of a title."""
+    start, end = 0, len(text)
+    while start < end and _is_marker_character(text[start], leading=True):
+        start += 1
+    while end > start and _is_marker_character(text[end - 1], leading=False):
+        end -= 1
+    return text[start:end]
+
+
+def _is_marker_character(character: str, leading: bool) -> bool:
+    if character.isspace() or character in _MARKER_JOINERS:
+        return True
+    if character in (_LEADING_PUNCTUATION if leading else _TRAILING_PUNCTUATION):
+        return True
+    return unicodedata.category(character) in ("So", "Sk", "Cs", "Co")

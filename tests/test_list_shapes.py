@@ -30,7 +30,10 @@ def _said(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("shape", ["kept-shapes", "table-br-authors", "table-label-links", "table-model-column"])
+@pytest.mark.parametrize("shape", [
+    "kept-shapes", "markers", "shortname-colon-title", "table-br-authors", "table-label-links", "table-model-column",
+    "title-date-links",
+])
 def test_every_shape_gives_title_authors_venue_and_date(shape: str, tmp_path: Path) -> None:
     listed = copy_list(SHAPES / f"{shape}.md", tmp_path)
     result = run("export", "--list", listed, "--format", "csljson")
