@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bylines import read_byline
 from .errors import AwesomeBibError
 from .identifiers import parse_link
 from .listline import (
@@ -239,8 +240,12 @@ class _Reader:
     # -- paragraphs, list items and table rows --------------------------------------------------
     def inline(self, token: Token) -> None:
         first_line = (token.map or [0])[0] + 1
+        previous: list[Entry] = []
         for offset, pieces in enumerate(pieces_by_line(token.children or [])):
-            self._line(first_line + offset, pieces)
+            added = self._line(first_line + offset, pieces)
+            if not added and len(previous) == 1 and not any(is_web_link(p) for p in pieces):
+                self._byline_under(previous[0], pieces)
+            previous = added
 
     def table_row(self, tokens: list[Token], index: int) -> int:
         line = (tokens[index].map or [0])[0] + 1
@@ -263,19 +268,30 @@ class _Reader:
         self._line(line, pieces, row)
         return index + 1
 
-    def _line(self, line: int, pieces: list[Piece], row: Row | None = None) -> None:
+    def _line(self, line: int, pieces: list[Piece], row: Row | None = None) -> list[Entry]:
+        """Read one line or row; the entries it added."""
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         links = [p for p in pieces if is_web_link(p)]
         if not links:
-            self._unparsed_links(line, source)
-            return
-        entries = read_line(line, source, self._section, pieces, row)
+            return self._unparsed_links(line, source)
+        entries = self._place(read_line(line, source, self._section, pieces, row))
         if entries:
-            self.entries.extend(self._place(entries))
+            self.entries.extend(entries)
         else:
             self.stray.append(StrayLink(line, source, self._section, links[0].href.strip()))
+        return entries
 
-    def _unparsed_links(self, line: int, source: str) -> None:
+    def _byline_under(self, entry: Entry, pieces: list[Piece]) -> None:
+        """``**Title** [[pdf]](…) ICLR 2022`` then ``*A. Author, B. Author*`` on the next line: the
+        authors (and the venue, if the title line names none) of the entry above."""
+        if entry.authors_text or entry.shape == "malformed":
+            return
+        byline = read_byline("".join(p.text for p in pieces if p.kind in ("text", "strong")))
+        if byline.authors:
+            at = len(self.entries) - 1 - self.entries[::-1].index(entry)
+            self.entries[at] = replace(entry, authors_text=byline.authors, venue_tag=entry.venue_tag or byline.venue)
+
+    def _unparsed_links(self, line: int, source: str) -> list[Entry]:
         """Paper links Markdown did not read (a space in the URL, a space before ``(``) or bare URLs.
 
         Each is an entry titled by its bracketed text, else by the text before it, else by the URL.
@@ -300,6 +316,7 @@ class _Reader:
         placed = self._place(entries)
         self.entries.extend(placed)
         self.malformed.extend(placed)
+        return placed
 
     def result(self) -> AwesomeList:
         return AwesomeList(self.path, self.title, self.sections, self.entries, self.stray, self.malformed)

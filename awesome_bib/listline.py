@@ -457,6 +457,11 @@ def _subtitle(name: str, after: str) -> tuple[str, str]:
 
     Only after a short name, and only words in title case, so that a description
     (``[vLLM](…): a fast serving engine.``) stays out of the title.
+
+    >>> _subtitle("QLoRA", ": Efficient Finetuning of Quantized LLMs | NeurIPS'23")
+    ('Efficient Finetuning of Quantized LLMs', " | NeurIPS'23")
+    >>> _subtitle("vLLM", ": a fast serving engine.")
+    ('', ': a fast serving engine.')
     """
     colon = _SUBTITLE_COLON.match(after)
     if colon is None or ":" in name or len(name.split()) > _MAX_NAME_WORDS:
@@ -524,7 +529,7 @@ def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str,
     if strong is not None:  # **Title**. Authors. Venue. [[paper]](…)
         byline = read_byline(_flat(own[strong + 1:]).split(_LINK_SLOT, 1)[0])
         if byline.authors is None and byline.venue is None:  # **Title** [[paper]](…) Authors. Venue.
-            byline = read_byline(after.split(_LINK_SLOT, 1)[0])
+            byline = _byline_after(after)
         return own[strong].text.strip(), byline.authors, byline.venue, "bold"
     named = next((pieces[i].text for i in paper.links if targets[i].role == "web" and not is_generic(pieces[i].text)),
                  None)
@@ -614,6 +619,11 @@ def _without_markers(text: str) -> tuple[str, tuple[int, int | None] | None]:
     Emoji and stars (``⭐``, ``🔥``), a leading ``[ShortName]`` tag, a trailing ``(@Org)``, a trailing
     ``[Dec 2023]`` or ``(2023)`` date, trailing ``[Tags]`` and commas; a title in brackets is unwrapped.
     A marker that is all there is stays.
+
+    >>> _without_markers("🔥 [RouteBench] RouteBench: A Benchmark (@Example Labs) [Dec 2023],")
+    ('RouteBench: A Benchmark', (2023, 12))
+    >>> _without_markers("Mixture of Quantized Experts (MoQE)"), _without_markers("[QuantMix]")
+    (('Mixture of Quantized Experts (MoQE)', None), ('QuantMix', None))
     """
     date = None
     while True:

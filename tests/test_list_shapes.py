@@ -3,12 +3,15 @@ authors, venue and date its JSON twin expects."""
 
 from __future__ import annotations
 
+import doctest
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from awesome_bib import bylines, listline
+from awesome_bib.listfile import read_list
 from conftest import DATA, copy_list, run
 
 SHAPES = DATA / "lists" / "by-shape"
@@ -30,10 +33,7 @@ def _said(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("shape", [
-    "kept-shapes", "markers", "shortname-colon-title", "table-br-authors", "table-label-links", "table-model-column",
-    "title-date-links",
-])
+@pytest.mark.parametrize("shape", sorted(path.stem for path in SHAPES.glob("*.md")))
 def test_every_shape_gives_title_authors_venue_and_date(shape: str, tmp_path: Path) -> None:
     listed = copy_list(SHAPES / f"{shape}.md", tmp_path)
     result = run("export", "--list", listed, "--format", "csljson")
@@ -41,3 +41,21 @@ def test_every_shape_gives_title_authors_venue_and_date(shape: str, tmp_path: Pa
     expected = json.loads((SHAPES / f"{shape}.json").read_text("utf-8"))
     said = [_said(item) for item in json.loads(result.stdout)]
     assert said == [{k: v for k, v in want.items() if k != "line"} for want in expected]
+
+
+def test_every_shape_has_its_expectations() -> None:
+    lists = {path.stem for path in SHAPES.glob("*.md")}
+    assert len(lists) >= 8 and lists == {path.stem for path in SHAPES.glob("*.json")}
+
+
+@pytest.mark.parametrize("shape", sorted(path.stem for path in SHAPES.glob("*.md")))
+def test_expected_lines_are_where_the_papers_are(shape: str) -> None:
+    """The expectation files name each paper's line, so a failure points at the list."""
+    expected = json.loads((SHAPES / f"{shape}.json").read_text("utf-8"))
+    entries = read_list(SHAPES / f"{shape}.md").entries
+    assert [(e.line, e.title) for e in entries] == [(want["line"], want["title"]) for want in expected]
+
+
+@pytest.mark.parametrize("module", [bylines, listline])
+def test_docstring_examples_hold(module: object) -> None:
+    assert doctest.testmod(module).failed == 0
