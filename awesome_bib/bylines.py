@@ -88,6 +88,33 @@ def read_byline(text: str) -> Byline:
     return Byline(authors, compose_tag(venue, *year) if year else venue)
 
 
+def title_and_byline(text: str) -> tuple[str, Byline]:
+    """A title written as a citation, in sentences: ``Title. Authors. Venue.`` or ``Authors. Title. Venue.``
+
+    >>> title_and_byline("Attention Over Experts. Jane Doe, John Roe. ICML 2023.")
+    ('Attention Over Experts', Byline(authors='Jane Doe, John Roe', venue='ICML 2023'))
+    >>> title_and_byline("Jane Doe and John Roe. Experts Over Attention. 2023")
+    ('Experts Over Attention', Byline(authors='Jane Doe and John Roe', venue="'2023"))
+    >>> title_and_byline("Scaling Laws for Experts")
+    ('Scaling Laws for Experts', Byline(authors=None, venue=None))
+    """
+    sentences = _sentences(text)
+    if len(sentences) < 2:
+        return text, Byline()
+    if is_author_list(sentences[0]) and not _said(sentences[1]):
+        byline = read_byline(". ".join(sentences[2:]))
+        return sentences[1], Byline(sentences[0], byline.venue)
+    byline = read_byline(". ".join(sentences[1:]))
+    if byline.authors or byline.venue:
+        return sentences[0], byline
+    return text, Byline()
+
+
+def _said(sentence: str) -> bool:
+    """A sentence that is a venue or a date, not a title."""
+    return known_venue(sentence) or read_date(sentence) is not None
+
+
 def read_date(text: str) -> tuple[int, int | None] | None:
     """(year, month) of a date as lists write it: ``2017``, ``2017-06``, ``06/2017``, ``Jun 2017``.
 

@@ -155,6 +155,8 @@ def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
             continue
         if token.type == "inline" and token.map:
             reader.inline(token)
+        elif token.type != "paragraph_close" and (token.type != "paragraph_open" or token.level == 0):
+            reader.above = []  # only a list item's next paragraph continues its last line
         index += 1
     return reader.result()
 
@@ -191,6 +193,7 @@ class _Reader:
         self._has_sections = any(token is not self._title_token for token in headings)
         self._top: Section | None = None
         self._roles: tuple[str, ...] = ()
+        self.above: list[Entry] = []  # the entries of the line just read, which the next line may go on
 
     # -- headings -------------------------------------------------------------------------------
     def heading(self, open_token: Token, inline: Token) -> None:
@@ -240,12 +243,11 @@ class _Reader:
     # -- paragraphs, list items and table rows --------------------------------------------------
     def inline(self, token: Token) -> None:
         first_line = (token.map or [0])[0] + 1
-        previous: list[Entry] = []
         for offset, pieces in enumerate(pieces_by_line(token.children or [])):
             added = self._line(first_line + offset, pieces)
-            if not added and len(previous) == 1 and not any(is_web_link(p) for p in pieces):
-                self._byline_under(previous[0], pieces)
-            previous = added
+            if not added and len(self.above) == 1 and not any(is_web_link(p) for p in pieces):
+                self._byline_under(self.above[0], pieces)
+            self.above = added
 
     def table_row(self, tokens: list[Token], index: int) -> int:
         line = (tokens[index].map or [0])[0] + 1
@@ -282,8 +284,9 @@ class _Reader:
         return entries
 
     def _byline_under(self, entry: Entry, pieces: list[Piece]) -> None:
-        """``**Title** [[pdf]](…) ICLR 2022`` then ``*A. Author, B. Author*`` on the next line: the
-        authors (and the venue, if the title line names none) of the entry above."""
+        """``**Title** [[pdf]](…) ICLR 2022`` then ``*A. Author, B. Author*`` on the next line (or the
+        list item's next paragraph): the authors (and the venue, if the title line names none) of the
+        entry above."""
         if entry.authors_text or entry.shape == "malformed":
             return
         byline = read_byline("".join(p.text for p in pieces if p.kind in ("text", "strong")))

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .bylines import Byline, compose_tag, is_author_list, known_venue, read_byline, read_date
+from .bylines import Byline, compose_tag, is_author_list, known_venue, read_byline, read_date, title_and_byline
 from .identifiers import parse_link
 from .model import Entry, Link, LinkTarget
 from .venues import badge_venue, parse_tag
@@ -99,10 +99,10 @@ _ACADEMIC_KINDS = frozenset({"conference", "journal", "workshop", "preprint"})
 _COLUMN_WORDS = (
     ("venue", frozenset("venue venues conference conf journal publication published publisher proceedings".split())),
     ("year", frozenset("year date time".split())),
-    ("title", frozenset("title paper papers name".split())),
+    ("title", frozenset("title paper papers".split())),
     ("authors", frozenset("author authors".split())),
     ("code", frozenset("code github repo repository implementation".split())),
-    ("name", frozenset("model models method methods system systems framework work".split())),
+    ("name", frozenset("name model models method methods system systems framework work".split())),
 )
 _NAMING_ROLES = ("", "title", "name")
 
@@ -540,8 +540,8 @@ def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str,
     if quoted:  # Authors. "Title" Venue. [[paper]](…)
         return quoted[1], read_byline(text[:quoted.start()]).authors, read_byline(text[quoted.end():]).venue, "prose"
     byline = _byline_after(after)
-    title = _LEAD_MARKER.sub("", text).lstrip(" \t-–—:|").rstrip(" \t-–—:|[(")
-    return title, byline.authors, byline.venue, "prose"
+    title, said = title_and_byline(_LEAD_MARKER.sub("", text).lstrip(" \t-–—:|").rstrip(" \t-–—:|[("))
+    return title, said.authors or byline.authors, said.venue or byline.venue, "prose"
 
 
 def _gap_start(pieces: list[Piece], papers: list[_Paper], number: int) -> int:
@@ -585,10 +585,12 @@ def _share(gap: str, next_titled: bool) -> tuple[str, str]:
 
 
 def _split_tag(before: str) -> tuple[str | None, str]:
-    """Take a leading ``[Venue'YY]`` off the text before the title link."""
+    """Take a leading ``[Venue'YY]`` (or ``[2024/01]``, a date) off the text before the title link."""
     match = _OPENING_TAG.match(before)
     if match and parse_tag(match[1]):
         return match[1].strip(), before[match.end():].strip()
+    if match and (date := read_date(match[1])):
+        return compose_tag(None, *date), before[match.end():].strip()
     return None, before.strip()
 
 
