@@ -47,6 +47,7 @@ _SEGMENT_BREAK = re.compile(r"<[bB][rR]\s*/?>|\||\s[-–—]\s|\*|_|(?<![A-Z])\.
 _NAME = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]*\.?|van|von|de|der|da|di|le|la))"
                    r"{1,3}$")
 _BADGE = re.compile(r"img\.shields\.io/badge/([^)\s\"'?]+)")
+_ITEM_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MONTH_DATE = re.compile(r"[\[(]\s*[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d{2}\s*[\])]$")
 
 
@@ -99,11 +100,11 @@ def states_a_venue(text: str) -> bool:
     for piece in re.split(r"[\[\]()|,;*]|\s[-–—]\s|\.\s", plain):
         if _known_with_year(piece.strip()):
             return True
-    return any(_known_with_year(" ".join(c.split())) for c in _cells_of_year(plain))
+    return any(_known_with_year(" ".join(c.split())) for c in _cells_of_year(_LINK.sub(" ", text)))
 
 
 def _cells_of_year(text: str) -> list[str]:
-    """Venue and year in neighbouring table cells (``| ICLR | 2023 |``)."""
+    """Venue and year in neighbouring table cells (``| ICLR | 2023 |``), links left out."""
     cells = [c.strip() for c in text.split("|")]
     return [f"{a} {b}" for a, b in itertools.pairwise(cells) if re.fullmatch(r"(?:19|20)\d{2}", b)]
 
@@ -148,9 +149,13 @@ def measure(path: Path, tally: Tally, verbose: bool) -> None:
 
 
 def _said_about(entry: Entry, lines: list[str]) -> str:
-    """The entry's source line, and the next line when it continues the paragraph without links."""
-    said = entry.source
-    following = lines[entry.line] if entry.line < len(lines) else ""
+    """The entry's source line (without its list marker), and the next line when it continues the
+    paragraph or the list item without links."""
+    said = _ITEM_MARKER.sub("", entry.source)
+    at = entry.line
+    if at + 1 < len(lines) and not lines[at].strip() and lines[at + 1].startswith(("  ", "\t")):
+        at += 1  # the list item's next paragraph
+    following = lines[at] if at < len(lines) else ""
     if following.strip() and "](" not in following and not re.match(r"\s*(?:[-*+]\s|\d+[.)]\s|\||#)", following):
         said += "\n" + following
     return said
