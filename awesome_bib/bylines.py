@@ -28,6 +28,9 @@ _DASH = re.compile(r"\s[-–—|]\s")
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _BRACKETS = re.compile(r"\[[^\[\]]*\]|[\[\]]")
 _ALNUM = re.compile(r"[^\W_]")
+# "Authors: A, B", "by A and B"; "Jane Doe¹, John Roe*": affiliation and contribution marks are no part of a name.
+_AUTHORS_LABEL = re.compile(r"^(?:authors?\s*:|by\s+)\s*", re.IGNORECASE)
+_AFFILIATION_MARK = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079†‡§]+|(?<=[^\W\d_])\*+")
 _EDGE = " \t\n-–—:;,|*_"
 _MONTHS = {name: number for number, names in enumerate(
     ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
@@ -60,6 +63,8 @@ def read_byline(text: str) -> Byline:
     Byline(authors='G. Hinton et al.', venue="'2015")
     >>> read_byline(": a serving engine with paged attention.")
     Byline(authors=None, venue=None)
+    >>> read_byline(". Authors: Jane Doe¹, John Roe². ICML 2023.")
+    Byline(authors='Jane Doe, John Roe', venue='ICML 2023')
     """
     if not _ALNUM.search(text):
         return Byline()
@@ -82,7 +87,7 @@ def read_byline(text: str) -> Byline:
             last = parts.pop()
             venue = venue or (last if known_venue(last) else None)
             year = year or read_date(last)
-        named = ", ".join(part for part in parts if part)
+        named = _AFFILIATION_MARK.sub("", _AUTHORS_LABEL.sub("", ", ".join(part for part in parts if part)))
         if authors is None and is_author_list(named):
             authors = named
     return Byline(authors, compose_tag(venue, *year) if year else venue)

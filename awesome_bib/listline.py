@@ -257,10 +257,10 @@ class Row:
             return Byline(authors)
         cells = [self.cell_of(seed)] + [i for i in range(len(self.cells)) if self.role(i) == "title"]
         for i in dict.fromkeys(cells):
-            for line in _lines(self.cells[i])[1:]:
-                byline = read_byline(_plain(line)) if not any(p.kind == "link" for p in line) else Byline()
-                if byline.authors:
-                    return byline
+            bylines = [read_byline(_plain(line)) for line in _lines(self.cells[i])[1:]
+                       if not any(p.kind == "link" for p in line)]
+            if authors := next((byline.authors for byline in bylines if byline.authors), None):
+                return Byline(authors, next((byline.venue for byline in bylines if byline.venue), None))
         return Byline()
 
     def cell_of(self, piece: Piece) -> int:
@@ -475,9 +475,10 @@ def _subtitle(name: str, after: str) -> tuple[str, str]:
 
 
 def _in_title_case(text: str) -> bool:
-    """Two or more words, every one that is not a short function word capitalised (or a number)."""
+    """Two or more words with letters, every one that is not a short function word capitalised (or a number)."""
     words = [bare for word in text.split() if (bare := word.lstrip("\"'“‘([{")) and bare.lower() not in _FUNCTION_WORDS]
-    return len(words) >= 2 and all(word[0].isupper() or word[0].isdigit() for word in words)
+    named = [word for word in words if word[0].isalpha()]  # "Apache 2.0" is a licence, not a title
+    return len(named) >= 2 and all(word[0].isupper() or word[0].isdigit() for word in words)
 
 
 def _byline_after(after: str) -> Byline:
