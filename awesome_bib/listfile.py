@@ -8,6 +8,8 @@ number; what one line or table row lists is :mod:`awesome_bib.listline`'s job.  
 * ``- [Title](url) ...`` bullets and numbered items, ``* **Title**. Authors. Venue. [[paper]](url) [[code]](url)``
 * Markdown table rows that link a paper, their venue and year columns named by the header
 * ``<a href="url">Title</a>`` HTML links; several papers on one line
+* ``**Title** [[pdf]](url) ICLR 2022`` with ``*A. Author, B. Author*`` on the next line, or in the
+  list item's next paragraph: the authors of the entry above
 
 HTML comments are blanked out first (GitHub shows nothing of them); line numbers stay.  The title is
 the one ``#`` heading that opens the document; papers before the first section heading belong to a

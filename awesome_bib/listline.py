@@ -5,12 +5,16 @@ entries, ``[Venue'24] [Title](paper) [[Code](code)]`` one.  Links labelled for w
 (``[[paper]]``, ``[pdf]``, ``[arXiv:2409.02060]``, ``[Code]``) belong to the paper before them,
 unless a label repeats for another paper (``Mixtral [[paper]](a) and its follow-up [[paper]](b)``):
 then that link is a paper of its own, titled by the text before it.  A paper whose link has no title
-of its own is titled by the line's bold text, a quoted title, the text before the link, or, last,
-the link itself.
+of its own is titled by the line's bold text, a quoted title, the text before the link (a citation
+``Title. Authors. Venue.`` read apart), or, last, the link itself.  ``[QLoRA](…): Efficient Finetuning
+of Quantized LLMs`` is one title.  Markers around a title in text (emoji, ``[Tag]``, ``(@Org)``,
+commas) are left out, and a date among them (``[Dec 2023]``) is the paper's.
 
 Table rows read the venue, year, title and authors from their columns, as the header names them
-(``Venue``, ``Conference``, ``Year``, ``Date``, ``Title``, ``Authors``…); a column the header does not
-name is a venue only when it holds a conference, journal or preprint server of the venue table.
+(``Venue``, ``Conference``, ``Year``, ``Date``, ``Title``, ``Authors``, ``Model``…); a column the header
+does not name is a venue only when it holds a conference, journal or preprint server of the venue
+table, else a venue badge (``img.shields.io/badge/Conference-ICML'23-blue``) is.  A line under the
+title in its cell (``<br> A. Author, B. Author``) gives the authors.
 """
 
 from __future__ import annotations
