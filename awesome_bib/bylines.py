@@ -24,7 +24,7 @@ from .venues import parse_tag
 # A full stop ends a sentence unless it ends an initial (``Aidan N. Gomez``) or an abbreviation.
 _FULL_STOP = re.compile(r"\.\s+")
 _ABBREVIATIONS = frozenset({"al", "et", "jr", "sr", "st", "dr", "prof", "vs", "eds", "ed", "no", "vol", "pp"})
-_DASH = re.compile(r"\s[-–—|]\s")
+_DASH = re.compile(r"\s[-–—|]\s|\s*\n\s*")  # a spaced dash, a bar, or a line break (<br>)
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _BRACKETS = re.compile(r"\[[^\[\]]*\]|[\[\]]")
 _ALNUM = re.compile(r"[^\W_]")
@@ -91,6 +91,23 @@ def read_byline(text: str) -> Byline:
         if authors is None and is_author_list(named):
             authors = named
     return Byline(authors, compose_tag(venue, *year) if year else venue)
+
+
+def read_tag(text: str) -> str | None:
+    """A tag that opens a line: a venue tag (``ICLR'23``), a date (``2024/01``) or both
+    (``arXiv 2023.05``), as one venue tag.
+
+    >>> read_tag("ICLR'23"), read_tag("2024/01"), read_tag("arXiv 2023.05"), read_tag("Survey")
+    ("ICLR'23", "'2024.1", "arXiv'2023.5", None)
+    """
+    if parse_tag(text):
+        return text.strip()
+    if date := read_date(text):
+        return compose_tag(None, *date)
+    venue, _, when = text.strip().rpartition(" ")
+    if venue and known_venue(venue) and (date := read_date(when)):
+        return compose_tag(venue.strip(" ,"), *date)
+    return None
 
 
 def title_and_byline(text: str) -> tuple[str, Byline]:
@@ -170,7 +187,8 @@ def is_author_list(text: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    """Split at full stops that end sentences and at spaced dashes; trim separators from the ends."""
+    """Split at full stops that end sentences, at spaced dashes and at line breaks; trim separators from
+    the ends."""
     pieces: list[str] = []
     start = 0
     for stop in _FULL_STOP.finditer(text):

@@ -26,7 +26,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .bylines import Byline, compose_tag, is_author_list, known_venue, read_byline, read_date, title_and_byline
+from .bylines import (
+    Byline,
+    compose_tag,
+    is_author_list,
+    known_venue,
+    read_byline,
+    read_date,
+    read_tag,
+    title_and_byline,
+)
 from .identifiers import parse_link
 from .model import Entry, Link, LinkTarget
 from .venues import badge_venue, parse_tag
@@ -545,7 +554,11 @@ def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str,
     if quoted:  # Authors. "Title" Venue. [[paper]](…)
         return quoted[1], read_byline(text[:quoted.start()]).authors, read_byline(text[quoted.end():]).venue, "prose"
     byline = _byline_after(after)
-    title, said = title_and_byline(_LEAD_MARKER.sub("", text).lstrip(" \t-–—:|").rstrip(" \t-–—:|[("))
+    head, *under = [line for line in text.split("\n") if line.strip()] or [""]  # Title <br> Venue [[Paper]](…)
+    if under:
+        below = read_byline("\n".join(under))
+        byline = Byline(below.authors or byline.authors, below.venue or byline.venue)
+    title, said = title_and_byline(_LEAD_MARKER.sub("", head).lstrip(" \t-–—:|").rstrip(" \t-–—:|[("))
     return title, said.authors or byline.authors, said.venue or byline.venue, "prose"
 
 
@@ -590,12 +603,10 @@ def _share(gap: str, next_titled: bool) -> tuple[str, str]:
 
 
 def _split_tag(before: str) -> tuple[str | None, str]:
-    """Take a leading ``[Venue'YY]`` (or ``[2024/01]``, a date) off the text before the title link."""
+    """Take a leading ``[Venue'YY]`` (or ``[2024/01]``, ``[arXiv 2023.05]``) off the text before the title link."""
     match = _OPENING_TAG.match(before)
-    if match and parse_tag(match[1]):
-        return match[1].strip(), before[match.end():].strip()
-    if match and (date := read_date(match[1])):
-        return compose_tag(None, *date), before[match.end():].strip()
+    if match and (tag := read_tag(match[1])):
+        return tag, before[match.end():].strip()
     return None, before.strip()
 
 
