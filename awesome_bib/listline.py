@@ -95,8 +95,7 @@ _LEAD_BRACKET = re.compile(r"^\[([^\[\]]+)\]\s*(?=\S)")
 _TAIL_BRACKET = re.compile(r"\s*(?:\[([^\[\]]+)\]|\(([^()]+)\))\s*$")
 _WHOLE_BRACKET = re.compile(r"^\[([^\[\]]*)\]$")
 _MARKER_JOINERS = "\u200d\ufe0e\ufe0f\u20e3"  # joiners and variation selectors of emoji
-_LEADING_PUNCTUATION = "-–—:|•·,;"
-_TRAILING_PUNCTUATION = "-–—:|•·,;"
+_EDGE_PUNCTUATION = "-–—:|•·,;"
 _SUBTITLE_COLON = re.compile(r"^[ \t]?:\s+")
 _SUBTITLE_END = re.compile(r"\s[|–—-]\s|\s*\[|\s*\x00|\s*\((?=[^()]*\d{2}[^()]*\))")
 _MAX_NAME_WORDS = 3  # "[Short Name](…): Title": the link names a work, not a title
@@ -665,16 +664,13 @@ def _without_markers(text: str) -> tuple[str, tuple[int, int | None] | None]:
 def _strip_symbols(text: str) -> str:
     """Emoji, stars and separators at either end of a title."""
     start, end = 0, len(text)
-    while start < end and _is_marker_character(text[start], leading=True):
+    while start < end and _is_marker_character(text[start]):
         start += 1
-    while end > start and _is_marker_character(text[end - 1], leading=False):
+    while end > start and _is_marker_character(text[end - 1]):
         end -= 1
     return text[start:end]
 
 
-def _is_marker_character(character: str, leading: bool) -> bool:
-    if character.isspace() or character in _MARKER_JOINERS:
-        return True
-    if character in (_LEADING_PUNCTUATION if leading else _TRAILING_PUNCTUATION):
-        return True
-    return unicodedata.category(character) in ("So", "Sk", "Cs", "Co")
+def _is_marker_character(character: str) -> bool:
+    return (character.isspace() or character in _MARKER_JOINERS or character in _EDGE_PUNCTUATION
+            or unicodedata.category(character) in ("So", "Sk", "Cs", "Co"))
