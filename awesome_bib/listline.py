@@ -275,6 +275,12 @@ class Row:
                 return Byline(authors, next((byline.venue for byline in bylines if byline.venue), None))
         return Byline()
 
+    def names(self, seed: Piece) -> bool:
+        """Whether a paper's link is only the name of the work, its title being in a title column
+        (``| [GPTQ](…) | Accurate Post-Training Quantization … |`` under ``Model | Title``)."""
+        return self.role(self.cell_of(seed)) == "name" and any(
+            self.role(i) == "title" and _title_text(self.cells[i]) for i in range(len(self.cells)))
+
     def cell_of(self, piece: Piece) -> int:
         return next(i for i, cell in enumerate(self.cells) if any(p is piece for p in cell))
 
@@ -420,8 +426,9 @@ def _entry(line: int, source: str, section: str, pieces: list[Piece], targets: d
         rest = _CONNECTOR.sub("", rest)
     trailing = _trailing_tags(after)
     dated = _late_date(trailing)
+    own_title = paper.titled and (row is None or not row.names(seed))  # the link's text is the title
     if row is not None:
-        title = seed.text if paper.titled else row.title(row.cell_of(seed))
+        title = seed.text if own_title else row.title(row.cell_of(seed))
         byline = row.byline(seed)
         tag, authors, shape = tag or row.venue_tag() or byline.venue, byline.authors, "table"
     elif paper.titled:
@@ -441,7 +448,7 @@ def _entry(line: int, source: str, section: str, pieces: list[Piece], targets: d
     tag = tag or _late_tag(trailing) or badge_tag(pieces[i] for i in _span(pieces, papers, number))
     if subtitle:
         title = f"{title}: {subtitle}"
-    if not paper.titled:  # a link's own text is the title as written; text around links carries markers
+    if not own_title:  # a link's own text is the title as written; text around links carries markers
         title, in_title = _without_markers(title)
         dated = dated or in_title
     if dated:  # "Title [Dec 2023]": the list's date for the paper
