@@ -248,7 +248,7 @@ class _Reader:
         for offset, pieces in enumerate(pieces_by_line(token.children or [])):
             added = self._line(first_line + offset, pieces)
             if not added and len(self.above) == 1 and not any(is_web_link(p) for p in pieces):
-                self._byline_under(self.above[0], pieces)
+                added = self._byline_under(self.above[0], pieces)
             self.above = added
 
     def table_row(self, tokens: list[Token], index: int) -> int:
@@ -285,16 +285,19 @@ class _Reader:
             self.stray.append(StrayLink(line, source, self._section, links[0].href.strip()))
         return entries
 
-    def _byline_under(self, entry: Entry, pieces: list[Piece]) -> None:
+    def _byline_under(self, entry: Entry, pieces: list[Piece]) -> list[Entry]:
         """``**Title** [[pdf]](…) ICLR 2022`` then ``*A. Author, B. Author*`` on the next line (or the
-        list item's next paragraph): the authors (and the venue, if the title line names none) of the
-        entry above."""
-        if entry.authors_text or entry.shape == "malformed":
-            return
+        list item's next paragraph), perhaps a venue on the line after: the authors and venue of the
+        entry above, where its own line names none.  The entry as it is now, when the line said something."""
+        if entry.shape == "malformed":
+            return []
         byline = read_byline("".join(p.text for p in pieces if p.kind in ("text", "strong")))
-        if byline.authors:
-            at = len(self.entries) - 1 - self.entries[::-1].index(entry)
-            self.entries[at] = replace(entry, authors_text=byline.authors, venue_tag=entry.venue_tag or byline.venue)
+        said = replace(entry, authors_text=entry.authors_text or byline.authors,
+                       venue_tag=entry.venue_tag or byline.venue)
+        if said == entry:
+            return []
+        self.entries[len(self.entries) - 1 - self.entries[::-1].index(entry)] = said
+        return [said]
 
     def _unparsed_links(self, line: int, source: str) -> list[Entry]:
         """Paper links Markdown did not read (a space in the URL, a space before ``(``) or bare URLs.
