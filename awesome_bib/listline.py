@@ -546,6 +546,8 @@ def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str,
     start = _gap_start(pieces, papers, number)
     own = pieces[start:paper.seed]
     strong = next((i for i, p in enumerate(own) if p.kind == "strong" and p.text.strip()), None)
+    if strong is not None and _bracketed(own, strong):  # [**ShortName**] Title [[pdf]](…): a tag, not the title
+        strong = None
     if strong is not None:  # **Title**. Authors. Venue. [[paper]](…)
         byline = read_byline(_flat(own[strong + 1:]).split(_LINK_SLOT, 1)[0])
         if byline.authors is None and byline.venue is None:  # **Title** [[paper]](…) Authors. Venue.
@@ -566,6 +568,13 @@ def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str,
         byline = Byline(below.authors or byline.authors, below.venue or byline.venue)
     title, said = title_and_byline(_LEAD_MARKER.sub("", head).lstrip(" \t-–—:|").rstrip(" \t-–—:|[("))
     return title, said.authors or byline.authors, said.venue or byline.venue, "prose"
+
+
+def _bracketed(pieces: list[Piece], index: int) -> bool:
+    """Whether a piece is written in brackets with words after them: ``[**ShortName**] Full Title``."""
+    before = pieces[index - 1].text if index and pieces[index - 1].kind == "text" else ""
+    after = _flat(pieces[index + 1:])
+    return before.rstrip().endswith("[") and after.lstrip().startswith("]") and bool(after.lstrip()[1:].strip())
 
 
 def _gap_start(pieces: list[Piece], papers: list[_Paper], number: int) -> int:
