@@ -123,7 +123,7 @@ def title_and_byline(text: str) -> tuple[str, Byline]:
     sentences = _sentences(text)
     if len(sentences) < 2:
         return text, Byline()
-    if is_author_list(sentences[0]) and not _said(sentences[1]):
+    if is_author_list(sentences[0]) and not _is_venue_or_date(sentences[1]):
         byline = read_byline(". ".join(sentences[2:]))
         return sentences[1], Byline(sentences[0], byline.venue)
     byline = read_byline(". ".join(sentences[1:]))
@@ -132,7 +132,7 @@ def title_and_byline(text: str) -> tuple[str, Byline]:
     return text, Byline()
 
 
-def _said(sentence: str) -> bool:
+def _is_venue_or_date(sentence: str) -> bool:
     """A sentence that is a venue or a date, not a title."""
     return known_venue(sentence) or read_date(sentence) is not None
 
