@@ -24,10 +24,13 @@ from .venues import parse_tag
 # A full stop ends a sentence unless it ends an initial (``Aidan N. Gomez``) or an abbreviation.
 _FULL_STOP = re.compile(r"\.\s+")
 _ABBREVIATIONS = frozenset({"al", "et", "jr", "sr", "st", "dr", "prof", "vs", "eds", "ed", "no", "vol", "pp"})
-_DASH = re.compile(r"\s[-–—|]\s")
+_DASH = re.compile(r"\s[-–—|]\s|\s*\n\s*")  # a spaced dash, a bar, or a line break (<br>)
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _BRACKETS = re.compile(r"\[[^\[\]]*\]|[\[\]]")
 _ALNUM = re.compile(r"[^\W_]")
+# "Authors: A, B", "by A and B"; "Jane Doe¹, John Roe*": affiliation and contribution marks are no part of a name.
+_AUTHORS_LABEL = re.compile(r"^(?:authors?\s*:|by\s+)\s*", re.IGNORECASE)
+_AFFILIATION_MARK = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079†‡§]+|(?<=[^\W\d_])\*+")
 _EDGE = " \t\n-–—:;,|*_"
 _MONTHS = {name: number for number, names in enumerate(
     ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
@@ -60,6 +63,8 @@ def read_byline(text: str) -> Byline:
     Byline(authors='G. Hinton et al.', venue="'2015")
     >>> read_byline(": a serving engine with paged attention.")
     Byline(authors=None, venue=None)
+    >>> read_byline(". Authors: Jane Doe¹, John Roe². ICML 2023.")
+    Byline(authors='Jane Doe, John Roe', venue='ICML 2023')
     """
     if not _ALNUM.search(text):
         return Byline()
@@ -82,10 +87,54 @@ def read_byline(text: str) -> Byline:
             last = parts.pop()
             venue = venue or (last if known_venue(last) else None)
             year = year or read_date(last)
-        named = ", ".join(part for part in parts if part)
+        named = _AFFILIATION_MARK.sub("", _AUTHORS_LABEL.sub("", ", ".join(part for part in parts if part)))
         if authors is None and is_author_list(named):
             authors = named
     return Byline(authors, compose_tag(venue, *year) if year else venue)
+
+
+def read_tag(text: str) -> str | None:
+    """A tag that opens a line: a venue tag (``ICLR'23``), a date (``2024/01``) or both
+    (``arXiv 2023.05``), as one venue tag.
+
+    >>> read_tag("ICLR'23"), read_tag("2024/01"), read_tag("arXiv 2023.05"), read_tag("Survey")
+    ("ICLR'23", "'2024.1", "arXiv'2023.5", None)
+    """
+    if parse_tag(text):
+        return text.strip()
+    if date := read_date(text):
+        return compose_tag(None, *date)
+    venue, _, when = text.strip().rpartition(" ")
+    if venue and known_venue(venue) and (date := read_date(when)):
+        return compose_tag(venue.strip(" ,"), *date)
+    return None
+
+
+def title_and_byline(text: str) -> tuple[str, Byline]:
+    """A title written as a citation, in sentences: ``Title. Authors. Venue.`` or ``Authors. Title. Venue.``
+
+    >>> title_and_byline("Attention Over Experts. Jane Doe, John Roe. ICML 2023.")
+    ('Attention Over Experts', Byline(authors='Jane Doe, John Roe', venue='ICML 2023'))
+    >>> title_and_byline("Jane Doe and John Roe. Experts Over Attention. 2023")
+    ('Experts Over Attention', Byline(authors='Jane Doe and John Roe', venue="'2023"))
+    >>> title_and_byline("Scaling Laws for Experts")
+    ('Scaling Laws for Experts', Byline(authors=None, venue=None))
+    """
+    sentences = _sentences(text)
+    if len(sentences) < 2:
+        return text, Byline()
+    if is_author_list(sentences[0]) and not _is_venue_or_date(sentences[1]):
+        byline = read_byline(". ".join(sentences[2:]))
+        return sentences[1], Byline(sentences[0], byline.venue)
+    byline = read_byline(". ".join(sentences[1:]))
+    if byline.authors or byline.venue:
+        return sentences[0], byline
+    return text, Byline()
+
+
+def _is_venue_or_date(sentence: str) -> bool:
+    """A sentence that is a venue or a date, not a title."""
+    return known_venue(sentence) or read_date(sentence) is not None
 
 
 def read_date(text: str) -> tuple[int, int | None] | None:
@@ -138,7 +187,8 @@ def is_author_list(text: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    """Split at full stops that end sentences and at spaced dashes; trim separators from the ends."""
+    """Split at full stops that end sentences, at spaced dashes and at line breaks; trim separators from
+    the ends."""
     pieces: list[str] = []
     start = 0
     for stop in _FULL_STOP.finditer(text):

@@ -8,6 +8,8 @@ number; what one line or table row lists is :mod:`awesome_bib.listline`'s job.  
 * ``- [Title](url) ...`` bullets and numbered items, ``* **Title**. Authors. Venue. [[paper]](url) [[code]](url)``
 * Markdown table rows that link a paper, their venue and year columns named by the header
 * ``<a href="url">Title</a>`` HTML links; several papers on one line
+* ``**Title** [[pdf]](url) ICLR 2022`` with ``*A. Author, B. Author*`` on the next line, or in the
+  list item's next paragraph: the authors of the entry above
 
 HTML comments are blanked out first (GitHub shows nothing of them); line numbers stay.  The title is
 the one ``#`` heading that opens the document; papers before the first section heading belong to a
@@ -27,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bylines import read_byline
 from .errors import AwesomeBibError
 from .identifiers import parse_link
 from .listline import (
@@ -154,6 +157,8 @@ def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
             continue
         if token.type == "inline" and token.map:
             reader.inline(token)
+        elif token.type != "paragraph_close" and (token.type != "paragraph_open" or token.level == 0):
+            reader.above = []  # only a list item's next paragraph continues its last line
         index += 1
     return reader.result()
 
@@ -190,6 +195,7 @@ class _Reader:
         self._has_sections = any(token is not self._title_token for token in headings)
         self._top: Section | None = None
         self._roles: tuple[str, ...] = ()
+        self.above: list[Entry] = []  # the entries of the line just read, which the next line may go on
 
     # -- headings -------------------------------------------------------------------------------
     def heading(self, open_token: Token, inline: Token) -> None:
@@ -240,7 +246,10 @@ class _Reader:
     def inline(self, token: Token) -> None:
         first_line = (token.map or [0])[0] + 1
         for offset, pieces in enumerate(pieces_by_line(token.children or [])):
-            self._line(first_line + offset, pieces)
+            added = self._line(first_line + offset, pieces)
+            if not added and len(self.above) == 1 and not any(is_web_link(p) for p in pieces):
+                added = self._byline_under(self.above[0], pieces)
+            self.above = added
 
     def table_row(self, tokens: list[Token], index: int) -> int:
         line = (tokens[index].map or [0])[0] + 1
@@ -263,19 +272,34 @@ class _Reader:
         self._line(line, pieces, row)
         return index + 1
 
-    def _line(self, line: int, pieces: list[Piece], row: Row | None = None) -> None:
+    def _line(self, line: int, pieces: list[Piece], row: Row | None = None) -> list[Entry]:
+        """Read one line or row; the entries it added."""
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         links = [p for p in pieces if is_web_link(p)]
         if not links:
-            self._unparsed_links(line, source)
-            return
-        entries = read_line(line, source, self._section, pieces, row)
+            return self._unparsed_links(line, source)
+        entries = self._place(read_line(line, source, self._section, pieces, row))
         if entries:
-            self.entries.extend(self._place(entries))
+            self.entries.extend(entries)
         else:
             self.stray.append(StrayLink(line, source, self._section, links[0].href.strip()))
+        return entries
 
-    def _unparsed_links(self, line: int, source: str) -> None:
+    def _byline_under(self, entry: Entry, pieces: list[Piece]) -> list[Entry]:
+        """``**Title** [[pdf]](…) ICLR 2022`` then ``*A. Author, B. Author*`` on the next line (or the
+        list item's next paragraph), perhaps a venue on the line after: the authors and venue of the
+        entry above, where its own line names none.  The entry as it is now, when the line said something."""
+        if entry.shape == "malformed":
+            return []
+        byline = read_byline("".join(p.text for p in pieces if p.kind in ("text", "strong")))
+        said = replace(entry, authors_text=entry.authors_text or byline.authors,
+                       venue_tag=entry.venue_tag or byline.venue)
+        if said == entry:
+            return []
+        self.entries[len(self.entries) - 1 - self.entries[::-1].index(entry)] = said
+        return [said]
+
+    def _unparsed_links(self, line: int, source: str) -> list[Entry]:
         """Paper links Markdown did not read (a space in the URL, a space before ``(``) or bare URLs.
 
         Each is an entry titled by its bracketed text, else by the text before it, else by the URL.
@@ -300,6 +324,7 @@ class _Reader:
         placed = self._place(entries)
         self.entries.extend(placed)
         self.malformed.extend(placed)
+        return placed
 
     def result(self) -> AwesomeList:
         return AwesomeList(self.path, self.title, self.sections, self.entries, self.stray, self.malformed)

@@ -1,7 +1,8 @@
 """The venue table: a list's short venue tags (``EMNLP``, ``QwenBlog``) -> full names and kinds.
 
 Also reads what a publication URL says about its venue (an ACL Anthology id names its event, a PMLR
-volume its conference), which is more precise than a hand-written tag.
+volume its conference), which is more precise than a hand-written tag, and what a badge picture
+says (``img.shields.io/badge/Conference-ICML'23-blue``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import unquote
 
 # CSL item type for each kind of venue.
 CSL_TYPE_OF_KIND = {
@@ -125,6 +127,41 @@ def parse_tag(text: str) -> VenueTag | None:
     if year is None and lookup(name) is None:
         return None
     return VenueTag(text.strip(), name, year, month, lookup(name) if name else None)
+
+
+# A static shields.io badge: /badge/<label>-<message>-<colour> or /badge/<message>-<colour>, where "--"
+# is a dash, "__" an underscore and "_" a space.
+_BADGE = re.compile(r"^https?://img\.shields\.io/badge/(?P<text>[^/?#]+)", re.IGNORECASE)
+_BADGE_DASH = re.compile(r"(?<!-)-(?!-)")
+
+
+def badge_venue(src: str) -> str | None:
+    """The venue tag a badge picture shows, when it names a venue of the table.
+
+    >>> badge_venue("https://img.shields.io/badge/Conference-ICML'23-blue")
+    "ICML'23"
+    >>> badge_venue("https://img.shields.io/badge/NeurIPS-2023-blue.svg"), badge_venue("https://img.shields.io/badge/ICLR-blue")
+    ('NeurIPS 2023', 'ICLR')
+    >>> badge_venue("https://img.shields.io/badge/PRs-welcome-green"), badge_venue("https://img.shields.io/badge/arXiv-2405.04434-red")
+    (None, None)
+    """
+    badge = _BADGE.match(src)
+    if badge is None:
+        return None
+    *fields, _colour = (_badge_field(part) for part in _BADGE_DASH.split(badge["text"]))
+    if len(fields) <= 1:
+        return fields[0] if fields and _names_venue(fields[0], dated=False) else None
+    message, both = fields[-1], " ".join(fields)
+    return next((text for text in (message, both) if _names_venue(text, dated=True)), None)
+
+
+def _badge_field(part: str) -> str:
+    return unquote(part).replace("--", "-").replace("__", "\x00").replace("_", " ").replace("\x00", "_").strip()
+
+
+def _names_venue(text: str, dated: bool) -> bool:
+    tag = parse_tag(text) if 0 < len(text) <= 48 else None
+    return tag is not None and tag.venue is not None and (tag.year is not None or not dated)
 
 
 _ACL_EVENTS = {
