@@ -15,10 +15,28 @@ from typing import Any
 
 from citeproc import model as csl
 from citeproc.source import VariableError
-from citeproc.string import MixedString, NoCase, String
+from citeproc.string import MixedString, NoCase, String, join
 from lxml import etree
 
+from .marks import DISPLAY_GAP, NAMES_CLOSE, NAMES_OPEN, SUFFIX_CLOSE, SUFFIX_OPEN, YEAR_SUFFIX_MARK
+
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+
+
+class EntryState:
+    """What the rendering of the current entry has done so far (one entry at a time per process):
+    whether its first name list is marked yet, and whether its year suffix is still to place."""
+
+    def __init__(self) -> None:
+        self.reset(implicit_year_suffix=False)
+
+    def reset(self, implicit_year_suffix: bool, mark_names: bool = True) -> None:
+        self.names_marked = not mark_names
+        self.year_suffix_pending = implicit_year_suffix
+        self.in_issued = False
+
+
+STATE = EntryState()
 
 
 class _Memo:
@@ -100,6 +118,12 @@ def _segments(text: Any) -> Iterator[String]:
 
 
 class _Text:
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        text = super().render(*args, **kwargs)
+        if text and self.get("variable") == "year-suffix":
+            return join([String(SUFFIX_OPEN), text, String(SUFFIX_CLOSE)])
+        return text
+
     def _variable(self, item: Any, context: Any) -> Any:
         text = super()._variable(item, context)
         record = _recording(context)
@@ -109,6 +133,9 @@ class _Text:
 
 
 class _Names:
+    """Hidden substituted variables stay hidden; the entry's first name list is marked
+    (:data:`NAMES_OPEN`), inside the element's affixes, for subsequent-author-substitute."""
+
     def process(
         self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
     ) -> Any:
@@ -117,7 +144,18 @@ class _Names:
         hidden = context.get_layout().repressed.get(self.tag, ())
         if roles and all(role in hidden for role in roles):
             raise VariableError
-        text = super().process(item, names_context, context, **kwargs)
+        marking = not STATE.names_marked
+        STATE.names_marked = True
+        try:
+            text = super().process(item, names_context, context, **kwargs)
+        except VariableError:
+            STATE.names_marked = not marking
+            raise
+        if marking:
+            if text:
+                text = join([String(NAMES_OPEN), text, String(NAMES_CLOSE)])
+            else:
+                STATE.names_marked = False
         record = _recording(context)
         if record is not None and text:
             record.update(
@@ -163,9 +201,46 @@ class _Substitute:
         return None
 
 
+class _Date:
+    """Marks whether the date being rendered is ``issued``: its first year takes the suffix."""
+
+    def process(self, item: Any, variable: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        outer = STATE.in_issued
+        STATE.in_issued = (variable or self.get("variable")) == "issued"
+        try:
+            return super().process(item, variable, *args, **kwargs)
+        finally:
+            STATE.in_issued = outer
+
+
+class _DatePart:
+    """The implicit year suffix (CSL: after the first year of ``issued`` the entry prints, unless
+    the style places ``year-suffix`` itself); citeproc-py prints none in a bibliography."""
+
+    def process(self, date: Any, context: Any = None) -> Any:
+        text = super().process(date, context)
+        if STATE.year_suffix_pending and STATE.in_issued and self.get("name") == "year" and text:
+            STATE.year_suffix_pending = False
+            text = f"{text}{SUFFIX_OPEN}{YEAR_SUFFIX_MARK}{SUFFIX_CLOSE}"
+        return text
+
+
+class _Displayed:
+    """``display`` (block, left-margin, right-inline, indent) sets a part apart; citeproc-py
+    ignores it and runs the parts together.  In one-line output the parts are spaced."""
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        text = super().render(*args, **kwargs)
+        if text and self.get("display"):
+            return join([String(DISPLAY_GAP), text, String(DISPLAY_GAP)])
+        return text
+
+
 _FIXES: dict[str, tuple[type, ...]] = {
     "text": (_Text,),
     "names": (_Names,),
+    "date": (_Date,),
+    "date-part": (_DatePart,),
     "name": (_Name,),
     "substitute": (_Substitute,),
 }
@@ -186,6 +261,8 @@ def element_lookup() -> etree.ElementNamespaceClassLookup:
             bases += (_MemoCalls,)
         if issubclass(cls, csl.TextCased):
             bases += (_Cased,)
+        if tag in ("text", "group", "names", "date", "number", "label", "choose"):
+            bases = (_Displayed, *bases)
         namespace[tag] = type(cls.__name__, (*bases, cls), {})
     return lookup
 

@@ -18,7 +18,29 @@ MARKS = {
     "underline": ("\ue00a", "\ue00b"),
 }
 NUMBER_MARK = "\ue010"
-MARK_CHARS = "".join(mark for pair in MARKS.values() for mark in pair) + NUMBER_MARK
+# Where an entry's year suffix goes (``2024a``): suffixes depend on the whole list, so they are
+# put in after sorting, like the citation number.  The span around it (with the affixes of the
+# style's ``year-suffix`` text) goes when an entry needs no suffix.
+YEAR_SUFFIX_MARK = "\ue011"
+SUFFIX_OPEN, SUFFIX_CLOSE = "\ue018", "\ue019"
+# Around the first name list an entry prints, for subsequent-author-substitute (also a list-wide
+# decision), and around each name in it.
+NAMES_OPEN, NAMES_CLOSE = "\ue012", "\ue013"
+NAME_OPEN, NAME_CLOSE = "\ue014", "\ue015"
+# A straight quote pair in a field: outer or inner quotes, as the text around it decides.
+QUOTE_OPEN, QUOTE_CLOSE = "\ue016", "\ue017"
+# Either side of a part the style sets apart (``display="block"``): a space between parts, nothing
+# at either end of the entry or before punctuation.
+DISPLAY_GAP = "\ue01a"
+LIST_MARKS = YEAR_SUFFIX_MARK + SUFFIX_OPEN + SUFFIX_CLOSE + NAMES_OPEN + NAMES_CLOSE + NAME_OPEN + NAME_CLOSE
+MARK_CHARS = (
+    "".join(mark for pair in MARKS.values() for mark in pair)
+    + NUMBER_MARK
+    + LIST_MARKS
+    + QUOTE_OPEN
+    + QUOTE_CLOSE
+    + DISPLAY_GAP
+)
 ANY_MARK = re.compile(f"[{MARK_CHARS}]")
 
 # How each format writes a mark: (Markdown, HTML).
@@ -46,6 +68,8 @@ _EMPTY_PAIR = re.compile("|".join(opening + closing for opening, closing in MARK
 _STOP_AFTER_MARK = re.compile(f"(?<=[!?])([{MARK_CHARS}]*)\\.(?=[\\s”’{MARK_CHARS}]|$)")
 _STOP_REPEATED = re.compile(f"\\.(?=[{MARK_CHARS} ]+\\.(?:\\s|$))([{MARK_CHARS}]*) *\\.")
 _COMMA_REPEATED = re.compile(r",( *),")
+_DISPLAY_GAP_DROPPED = re.compile(f"[{DISPLAY_GAP} ]+(?=[{MARK_CHARS}]*[.,;:]|$)")
+_DISPLAY_GAP_KEPT = re.compile(f"[{DISPLAY_GAP} ]+")
 
 
 def tidy(text: str) -> str:
@@ -59,7 +83,11 @@ def tidy(text: str) -> str:
     '“Is it all you need?” 2024.'
     >>> tidy("Wait... what,  ,  then")
     'Wait... what, then'
+    >>> tidy(f"{DISPLAY_GAP}Doe, 2024{DISPLAY_GAP}{DISPLAY_GAP}Title{DISPLAY_GAP}.")
+    'Doe, 2024 Title.'
     """
+    if DISPLAY_GAP in text:
+        text = _DISPLAY_GAP_KEPT.sub(" ", _DISPLAY_GAP_DROPPED.sub("", text.strip(f"{DISPLAY_GAP} ")))
     text = " ".join(text.split())
     text = _SPACE_AFTER_OPENING.sub(r"\2\1", _SPACE_BEFORE_CLOSING.sub(r"\2\1", text))
     text = _EMPTY_PAIR.sub("", _without_nested_marks(text))
