@@ -120,6 +120,9 @@ _KNOWN_FIELDS = {name for name in citeproc.VARIABLES} | {"title_short"}
 _ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 # Text fields that are identifiers: their quotes and apostrophes are not typography.
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number", "language"})
+# Number variables whose ``3-4`` is a range, printed with an en dash as citeproc-js does.
+_RANGES = frozenset({"issue", "volume", "number-of-volumes"})
+_NUMBER_RANGE = re.compile(r"\d+\s*-\s*\d+")
 _NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
 _RICH_TAG = re.compile(
     r"<(?P<open>i|b|sup|sub|sc)>"
@@ -133,7 +136,6 @@ _RICH_MARKS = {
     "sub": MARKS["subscript"],
     "sc": MARKS["small-caps"],
     "small-caps": MARKS["small-caps"],
-    "nodecor": ("", ""),
 }
 _SPANS = ("nocase", "nodecor", "small-caps")
 
@@ -145,7 +147,7 @@ def rich_text_to_marks(text: str) -> str:
     '\\ue000In vivo\\ue001 & \\ue002x\\ue003 < y'
 
     ``<span class="nocase">`` is kept for citeproc-py, which reads it itself; ``nodecor`` (undo
-    the surrounding formatting) has no mark: its text is shown as the text around it.
+    the surrounding formatting) has no mark and becomes ``nocase``: citeproc-js leaves its case.
     """
     text = ANY_MARK.sub("", text)
     tokens = list(_RICH_TAG.finditer(text))
@@ -160,8 +162,10 @@ def rich_text_to_marks(text: str) -> str:
         closing = token["close"]
         if stack and (stack[-1][0] == closing or (closing == "span" and stack[-1][0] in _SPANS)):
             kind, opened = stack.pop()
-            if kind != "nocase":
+            if kind in _RICH_MARKS:
                 replacement[opened], replacement[index] = _RICH_MARKS[kind]
+            elif kind == "nodecor":  # no formatting of its own, and kept as written (as nocase)
+                replacement[opened], replacement[index] = '<span class="nocase">', "</span>"
     if not replacement:
         return text
     pieces, position = [], 0
@@ -174,8 +178,8 @@ def rich_text_to_marks(text: str) -> str:
 
 
 _STRAIGHT_QUOTE = re.compile(
-    r"""(?P<open>(?<![^\s(\[{\u2013\u2014-])["'](?=\S))"""
-    r"""|(?P<close>(?<=\S)["'](?=[\s.,;:!?)\]}\u2013\u2014-]|$))"""
+    r"""(?P<open>(?<![^\s(\[{>\u2013\u2014\ue000-\ue01f-])["'](?=\S))"""
+    r"""|(?P<close>(?<=\S)["'](?=[\s.,;:!?)\]}<\u2013\u2014\ue000-\ue01f-]|$))"""
     r"""|["']"""
 )
 
@@ -237,6 +241,8 @@ class _Source(CiteProcJSON):
                     continue
             elif field in _VERBATIM or not isinstance(value, (str, int, float)):
                 value = value if field == "language" else self.parse_string(value, verbatim=True)
+            elif field in _RANGES and _NUMBER_RANGE.fullmatch(str(value)):
+                value = self.parse_string(re.sub(r"\s*-\s*", "–", str(value)))
             else:
                 value = self.parse_string(value)
             (fields if name in _KNOWN_FIELDS else extra)[name] = value
@@ -250,6 +256,8 @@ class _Source(CiteProcJSON):
         if name.get("literal"):
             return Name(literal=rich_text_to_marks(str(name["literal"])))
         parts = {part: str(name[part]) for part in _NAME_PARTS if name.get(part)}
+        if "family" in parts and not {"dropping-particle", "non-dropping-particle"} & set(parts):
+            parts.update(_family_particle(parts["family"]))
         for part, value in parts.items():
             marked = rich_text_to_marks(value)
             # initials are taken from the given name's letters: its formatting cannot survive
@@ -258,6 +266,7 @@ class _Source(CiteProcJSON):
         return Name(**parts)
 
     def parse_string(self, string: object, verbatim: bool = False) -> MixedString:
+        """Rich text, quotes and protected capitals read; ``verbatim`` (identifiers) reads none."""
         text = str(string)
         if verbatim:
             return MixedString([String(text)])
@@ -265,6 +274,24 @@ class _Source(CiteProcJSON):
         if text.isupper():  # CSL: an all-capitals string is re-cased as a whole
             return parsed
         return MixedString([piece for segment in parsed for piece in _protect_capitalised(segment)])
+
+
+def _family_particle(family: str) -> dict[str, str]:
+    """A family name's leading lower-case words are its particle, as citeproc-js parses them
+    (``von Hoppel``: particle ``von``); a family name in double quotes is taken as it stands.
+
+    >>> _family_particle("van der Berg"), _family_particle('"van Happel"')
+    ({'non-dropping-particle': 'van der', 'family': 'Berg'}, {'family': 'van Happel'})
+    """
+    if len(family) > 1 and family[0] == family[-1] == '"':
+        return {"family": family[1:-1]}
+    words = family.split(" ")
+    particle = []
+    while len(words) > 1 and words[0].islower() and words[0].isalpha():
+        particle.append(words.pop(0))
+    if not particle:
+        return {}
+    return {"non-dropping-particle": " ".join(particle), "family": " ".join(words)}
 
 
 def _protect_capitalised(segment: String) -> list[String]:
@@ -410,7 +437,7 @@ class ParsedStyle:
                 results.append(error)
         return results
 
-    def _disambiguation(self, cite: _Cite, body: str) -> str:
+    def _disambiguation(self, cite: _Cite, body: str) -> str | None:
         """The entry's citation as the style writes it, and with ``disambiguate-add-names`` its
         names in full: entries sharing it are the ones a year suffix tells apart."""
         parts = []
@@ -423,10 +450,13 @@ class ParsedStyle:
                     text = None
                 if text:
                     parts.append(str(text))
+        citation = ANY_MARK.sub("", " ".join(parts)).strip()
+        if not citation:  # a citation the style prints nothing for tells nothing apart
+            return None
         names = ""
         if self._adds_names and NAMES_OPEN in body:
             names = body[body.index(NAMES_OPEN) : body.find(NAMES_CLOSE) + 1]
-        return ANY_MARK.sub("", " ".join(parts)) + "\0" + ANY_MARK.sub("", names)
+        return citation + "\0" + ANY_MARK.sub("", names)
 
     def _render_fields(self, cite: _Cite) -> tuple[str | None, str]:
         layout = self._layout

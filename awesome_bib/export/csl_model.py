@@ -165,6 +165,15 @@ class _Names:
 
 
 class _Name:
+    def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        """``after-inverted-name`` (CSL 1.0.1), unknown to citeproc-py: a delimiter before the last
+        name (or et al.) when the names are inverted, which ``name-as-sort-order="all"`` means."""
+        value = super().get_option(name, context, sort_options)
+        if value == "after-inverted-name":
+            order = super().get_option("name-as-sort-order", context, sort_options)
+            return "always" if order == "all" else "never"
+        return value
+
     def initialize(self, given: str, mark: str, context: Any) -> str:
         """``initialize="false"`` (CSL 1.0.1): keep given names, only punctuate initials."""
         if self.get("initialize", "true") != "false":

@@ -68,6 +68,9 @@ _EMPTY_PAIR = re.compile("|".join(opening + closing for opening, closing in MARK
 _STOP_AFTER_MARK = re.compile(f"(?<=[!?])([{MARK_CHARS}]*)\\.(?=[\\s”’{MARK_CHARS}]|$)")
 _STOP_REPEATED = re.compile(f"\\.(?=[{MARK_CHARS} ]+\\.(?:\\s|$))([{MARK_CHARS}]*) *\\.")
 _COMMA_REPEATED = re.compile(r",( *),")
+# ``et al.`` then the style's ``. ``: keep the full stop outside the name list, so that a
+# substituted list (``———.``) keeps it.
+_STOP_AFTER_NAMES = re.compile(f"\\.([{NAMES_CLOSE}{NAME_CLOSE}]+)\\.")
 _DISPLAY_GAP_DROPPED = re.compile(f"[{DISPLAY_GAP} ]+(?=[{MARK_CHARS}]*[.,;:]|$)")
 _DISPLAY_GAP_KEPT = re.compile(f"[{DISPLAY_GAP} ]+")
 
@@ -92,6 +95,7 @@ def tidy(text: str) -> str:
     text = _SPACE_AFTER_OPENING.sub(r"\2\1", _SPACE_BEFORE_CLOSING.sub(r"\2\1", text))
     text = _EMPTY_PAIR.sub("", _without_nested_marks(text))
     text = _STOP_AFTER_MARK.sub(r"\1", text)
+    text = _STOP_AFTER_NAMES.sub(r"\1.", text)
     text = _STOP_REPEATED.sub(r".\1", text)
     return " ".join(_COMMA_REPEATED.sub(",", text).split())
 
