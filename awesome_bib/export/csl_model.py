@@ -33,7 +33,6 @@ class EntryState:
     def reset(self, implicit_year_suffix: bool, mark_names: bool = True) -> None:
         self.names_marked = not mark_names
         self.year_suffix_pending = implicit_year_suffix
-        self.in_issued = False
 
 
 STATE = EntryState()
@@ -169,10 +168,23 @@ class _Name:
         """``after-inverted-name`` (CSL 1.0.1), unknown to citeproc-py: a delimiter before the last
         name (or et al.) when the names are inverted, which ``name-as-sort-order="all"`` means."""
         value = super().get_option(name, context, sort_options)
+        in_sort_key = isinstance(sort_options, dict) and "et-al-use-first" in sort_options
+        if name == "et-al-min" and not in_sort_key and not self._sets("et-al-use-first", context):
+            return 0  # CSL: et al. needs both et-al-min and et-al-use-first; citeproc-py needs one
         if value == "after-inverted-name":
             order = super().get_option("name-as-sort-order", context, sort_options)
             return "always" if order == "all" else "never"
         return value
+
+    def _sets(self, option: str, context: Any) -> bool:
+        """Whether this name, its citation or bibliography, or the style sets ``option``."""
+        if self.get(option) is not None:
+            return True
+        expression = "./ancestor::*[self::cs:citation or self::cs:bibliography][1]"
+        scopes = (self if context is None else context).xpath_search(expression)
+        return any(scope.get(option) is not None for scope in scopes) or (
+            self.get_root().get(option) is not None
+        )
 
     def initialize(self, given: str, mark: str, context: Any) -> str:
         """``initialize="false"`` (CSL 1.0.1): keep given names, only punctuate initials."""
@@ -211,27 +223,35 @@ class _Substitute:
 
 
 class _Date:
-    """Marks whether the date being rendered is ``issued``: its first year takes the suffix."""
+    """The implicit year suffix (CSL: after the first year of ``issued`` the entry prints, unless
+    the style places ``year-suffix`` itself); citeproc-py prints none in a bibliography.  Found in
+    the rendered date, as a localized date's parts are the locale's elements, not the style's."""
 
     def process(self, item: Any, variable: str | None = None, *args: Any, **kwargs: Any) -> Any:
-        outer = STATE.in_issued
-        STATE.in_issued = (variable or self.get("variable")) == "issued"
+        text = super().process(item, variable, *args, **kwargs)
+        if not (STATE.year_suffix_pending and text and (variable or self.get("variable")) == "issued"):
+            return text
+        date = item.reference.get("issued")
+        date = date.get("begin", date) if isinstance(date, dict) else date
+        year = date.get("year") if isinstance(date, dict) else None  # citeproc-py's dates are dicts
+        flat = str(text)
+        at = flat.find(str(abs(year))) if isinstance(year, int) else -1
+        if at < 0:
+            return text
+        STATE.year_suffix_pending = False
+        end = at + len(str(abs(year)))
+        return join([String(flat[:end]), String(SUFFIX_OPEN + YEAR_SUFFIX_MARK + SUFFIX_CLOSE), String(flat[end:])])
+
+
+class _If:
+    """``position`` tests in a macro the bibliography calls: citeproc-py looks for the cites of a
+    citation there and fails (TypeError); a bibliography entry is in no position, as citeproc-js."""
+
+    def _position(self, item: Any, context: Any) -> list[bool]:
         try:
-            return super().process(item, variable, *args, **kwargs)
-        finally:
-            STATE.in_issued = outer
-
-
-class _DatePart:
-    """The implicit year suffix (CSL: after the first year of ``issued`` the entry prints, unless
-    the style places ``year-suffix`` itself); citeproc-py prints none in a bibliography."""
-
-    def process(self, date: Any, context: Any = None) -> Any:
-        text = super().process(date, context)
-        if STATE.year_suffix_pending and STATE.in_issued and self.get("name") == "year" and text:
-            STATE.year_suffix_pending = False
-            text = f"{text}{SUFFIX_OPEN}{YEAR_SUFFIX_MARK}{SUFFIX_CLOSE}"
-        return text
+            return list(super()._position(item, context))
+        except TypeError:
+            return [False] * len(self.get("position", "").split())
 
 
 class _Displayed:
@@ -249,7 +269,8 @@ _FIXES: dict[str, tuple[type, ...]] = {
     "text": (_Text,),
     "names": (_Names,),
     "date": (_Date,),
-    "date-part": (_DatePart,),
+    "if": (_If,),
+    "else-if": (_If,),
     "name": (_Name,),
     "substitute": (_Substitute,),
 }
