@@ -116,13 +116,15 @@ def _segments(text: Any) -> Iterator[String]:
         yield text if isinstance(text, String) else String(text)
 
 
-class _Text:
+class _YearSuffixText:
+    """The style's own ``year-suffix``, affixes and all, in a span that goes if it has none."""
+
     def render(self, *args: Any, **kwargs: Any) -> Any:
         text = super().render(*args, **kwargs)
-        if text and self.get("variable") == "year-suffix":
-            return join([String(SUFFIX_OPEN), text, String(SUFFIX_CLOSE)])
-        return text
+        return join([String(SUFFIX_OPEN), text, String(SUFFIX_CLOSE)]) if text else text
 
+
+class _Text:
     def _variable(self, item: Any, context: Any) -> Any:
         text = super()._variable(item, context)
         record = _recording(context)
@@ -229,7 +231,7 @@ class _Date:
 
     def process(self, item: Any, variable: str | None = None, *args: Any, **kwargs: Any) -> Any:
         text = super().process(item, variable, *args, **kwargs)
-        if not (STATE.year_suffix_pending and text and (variable or self.get("variable")) == "issued"):
+        if not (STATE.year_suffix_pending and text and variable in (None, "issued")):
             return text
         date = item.reference.get("issued")
         date = date.get("begin", date) if isinstance(date, dict) else date
@@ -245,7 +247,35 @@ class _Date:
 
 class _If:
     """``position`` tests in a macro the bibliography calls: citeproc-py looks for the cites of a
-    citation there and fails (TypeError); a bibliography entry is in no position, as citeproc-js."""
+    citation there and fails (TypeError); a bibliography entry is in no position, as citeproc-js.
+
+    Speed: the common tests (``type``, ``variable``, ``match``) are read from the attributes once,
+    not on every entry; any other test takes citeproc-py's way."""
+
+    _SIMPLE = frozenset({"type", "variable", "match"})
+
+    def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        memo = self.__dict__
+        if "_tests" not in memo:
+            memo["_tests"] = self._read_tests()
+        tests = memo["_tests"]
+        if tests is None:
+            return super().render(item, context=context, delimiter=delimiter, **kwargs)
+        types, variables, match = tests
+        reference = item.reference
+        results = [kind == reference.type for kind in types] + [name in reference for name in variables]
+        passed = any(results) if match == "any" else not any(results) if match == "none" else all(results)
+        if not passed:
+            raise csl.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    def _read_tests(self) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
+        if not set(self.attrib) <= self._SIMPLE:
+            return None
+        variables = tuple(name.replace("-", "_") for name in self.get("variable", "").split())
+        if "locator" in variables:
+            return None
+        return tuple(self.get("type", "").lower().split()), variables, self.get("match", "all")
 
     def _position(self, item: Any, context: Any) -> list[bool]:
         try:
@@ -260,7 +290,7 @@ class _Displayed:
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
         text = super().render(*args, **kwargs)
-        if text and self.get("display"):
+        if text:
             return join([String(DISPLAY_GAP), text, String(DISPLAY_GAP)])
         return text
 
@@ -268,7 +298,6 @@ class _Displayed:
 _FIXES: dict[str, tuple[type, ...]] = {
     "text": (_Text,),
     "names": (_Names,),
-    "date": (_Date,),
     "if": (_If,),
     "else-if": (_If,),
     "name": (_Name,),
@@ -276,25 +305,55 @@ _FIXES: dict[str, tuple[type, ...]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def element_lookup() -> etree.ElementNamespaceClassLookup:
-    """lxml's class lookup for CSL elements: citeproc-py's classes with the mixins above."""
-    lookup = etree.ElementNamespaceClassLookup()
-    namespace = lookup.get_namespace(CSL_NS[1:-1])
-    namespace[None] = csl.CitationStylesElement
-    for cls in csl.CitationStylesElement.__subclasses__():
-        tag = cls.__name__.replace("_", "-").lower()
-        bases: tuple[type, ...] = _FIXES.get(tag, ())
+# Fixes for some elements of a tag only, chosen by an attribute when the element is parsed: the
+# others keep the plain class and pay nothing for them (a render call is most of the time).
+_ATTRIBUTE_FIXES: list[tuple[str, str, str | None, type]] = [
+    ("text", "variable", "year-suffix", _YearSuffixText),
+    ("date", "variable", "issued", _Date),
+    *((tag, "display", None, _Displayed) for tag in ("text", "group", "names", "date", "number", "label")),
+]
+
+
+class _Lookup(etree.PythonElementClassLookup):
+    """citeproc-py's classes with the mixins above, per tag and, for a few, per attribute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[tuple[str, tuple[type, ...]], type] = {}
+        self._base = {cls.__name__.replace("_", "-").lower(): cls for cls in csl.CitationStylesElement.__subclasses__()}
+
+    def lookup(self, document: Any, element: Any) -> type | None:
+        if not isinstance(element.tag, str) or not element.tag.startswith(CSL_NS):
+            return None
+        tag = element.tag[len(CSL_NS) :]
+        extra = tuple(
+            fix
+            for fix_tag, attribute, value, fix in _ATTRIBUTE_FIXES
+            if fix_tag == tag and element.get(attribute) is not None and value in (None, element.get(attribute))
+        )
+        key = (tag, extra)
+        if key not in self._classes:
+            self._classes[key] = self._class(tag, extra)
+        return self._classes[key]
+
+    def _class(self, tag: str, extra: tuple[type, ...]) -> type:
+        cls = self._base.get(tag)
+        if cls is None:
+            return csl.CitationStylesElement
+        bases: tuple[type, ...] = (*extra, *_FIXES.get(tag, ()))
         if tag != "locale":  # a locale's own get_term and options differ from the style's
             bases += (_Memo,)
         if hasattr(cls, "calls_variable"):
             bases += (_MemoCalls,)
         if issubclass(cls, csl.TextCased):
             bases += (_Cased,)
-        if tag in ("text", "group", "names", "date", "number", "label", "choose"):
-            bases = (_Displayed, *bases)
-        namespace[tag] = type(cls.__name__, (*bases, cls), {})
-    return lookup
+        return type(cls.__name__, (*bases, cls), {})
+
+
+@lru_cache(maxsize=1)
+def element_lookup() -> etree.PythonElementClassLookup:
+    """lxml's class lookup for CSL elements: citeproc-py's classes with the mixins above."""
+    return _Lookup()
 
 
 class Capitalised(NoCase):

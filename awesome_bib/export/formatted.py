@@ -141,7 +141,7 @@ def _entries(
         for index, result in zip(missing, results, strict=True):
             if isinstance(result, Exception):
                 key = str(items[index].get("id", f"#{index + 1}"))
-                problem = f"{type(result).__name__}: {result}"
+                problem = f"{getattr(result, 'kind', type(result).__name__)}: {result}"
                 message = f"style {path.stem!r} failed on entry {key!r} ({problem}); shown plain"
                 errors.append(EntryError(key, message))
                 continue
