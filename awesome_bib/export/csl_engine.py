@@ -72,6 +72,7 @@ from ..model import CSLItem
 from .csl_model import CSL_NS, STATE, Capitalised, element_lookup
 from .marks import (
     ANY_MARK,
+    JOINED,
     MARK_CHARS,
     MARKS,
     NAMES_CLOSE,
@@ -192,8 +193,8 @@ def rich_text_to_marks(text: str) -> str:
 
 
 _STRAIGHT_QUOTE = re.compile(
-    r"""(?P<open>(?<![^\s(\[{>\u2013\u2014\ue000-\ue01f-])["'](?=\S))"""
-    r"""|(?P<close>(?<=\S)["'](?=[\s.,;:!?)\]}<\u2013\u2014\ue000-\ue01f-]|$))"""
+    r"""(?P<open>(?<![^\s(\[{>"'\u2013\u2014\ue000-\ue01f-])["'](?=\S))"""
+    r"""|(?P<close>(?<=\S)["'](?=[\s.,;:!?)\]}<"'\u2013\u2014\ue000-\ue01f-]|$))"""
     r"""|["']"""
 )
 
@@ -236,6 +237,8 @@ class _Source(CiteProcJSON):
         self._year_suffix = year_suffix_variable
 
     def add_item(self, key: str, item: CSLItem) -> None:
+        if "note" in item and ":" in str(item["note"]):
+            item = _with_note_fields(item)
         fields: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         for field, value in item.items():
@@ -270,13 +273,13 @@ class _Source(CiteProcJSON):
         if name.get("literal"):
             return Name(literal=rich_text_to_marks(str(name["literal"])))
         parts = {part: str(name[part]) for part in _NAME_PARTS if name.get(part)}
-        if "family" in parts and not {"dropping-particle", "non-dropping-particle"} & set(parts):
-            parts.update(_family_particle(parts["family"]))
         for part, value in parts.items():
             marked = rich_text_to_marks(value)
             # initials are taken from the given name's letters: its formatting cannot survive
             parts[part] = ANY_MARK.sub("", marked) if part == "given" else marked
             parts[part] = parts[part].replace("'", "’")
+        if "family" in parts and not {"dropping-particle", "non-dropping-particle"} & set(parts):
+            parts.update(_family_particle(parts["family"]))
         return Name(**parts)
 
     def parse_string(self, string: object, verbatim: bool = False) -> MixedString:
@@ -290,15 +293,50 @@ class _Source(CiteProcJSON):
         return MixedString([piece for segment in parsed for piece in _protect_capitalised(segment)])
 
 
+_NOTE_FIELD = re.compile(r"^([a-z][a-z-]+):\s*(.+?)\s*$", re.MULTILINE)
+_TEXT_VARIABLES = frozenset(
+    name.replace("_", "-") for name in citeproc.VARIABLES if name not in citeproc.NAMES + citeproc.DATES
+) | {"volume-title", "event-title", "part-title", "reviewed-title", "container-title-short", "title-short"}
+
+
+def _with_note_fields(item: CSLItem) -> CSLItem:
+    """``note`` lines ``variable: value`` are fields the item lacks, as citeproc-js (and Zotero's
+    Extra field) read them; the lines leave the note.
+
+    >>> _with_note_fields({"note": "container-title: Serving MoE\\nseen twice"})
+    {'note': 'seen twice', 'container-title': 'Serving MoE'}
+    """
+    found = {
+        name: value
+        for name, value in _NOTE_FIELD.findall(str(item["note"]))
+        if name in _TEXT_VARIABLES and not item.get(name)
+    }
+    if not found:
+        return item
+    kept = [
+        line for line in str(item["note"]).splitlines()
+        if not (_NOTE_FIELD.fullmatch(line) and _NOTE_FIELD.fullmatch(line)[1] in found)
+    ]
+    return {**item, "note": "\n".join(kept), **found}
+
+
+_JOINED_PARTICLE = re.compile(r"([a-z]+-)(?=[A-Z])")
+
+
 def _family_particle(family: str) -> dict[str, str]:
     """A family name's leading lower-case words are its particle, as citeproc-js parses them
     (``von Hoppel``: particle ``von``); a family name in double quotes is taken as it stands.
 
     >>> _family_particle("van der Berg"), _family_particle('"van Happel"')
     ({'non-dropping-particle': 'van der', 'family': 'Berg'}, {'family': 'van Happel'})
+    >>> _family_particle("al-One") == {"non-dropping-particle": "al-" + JOINED, "family": "One"}
+    True
     """
     if len(family) > 1 and family[0] == family[-1] == '"':
         return {"family": family[1:-1]}
+    joined = _JOINED_PARTICLE.match(family)
+    if joined:  # al-One: the particle is printed joined to the name, whatever the order
+        return {"non-dropping-particle": joined[1] + JOINED, "family": family[joined.end() :]}
     words = family.split(" ")
     particle = []
     while len(words) > 1 and words[0].islower() and words[0].isalpha():

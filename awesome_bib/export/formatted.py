@@ -221,16 +221,20 @@ def _sortable(value: Any) -> tuple[int, int, str] | None:
 
 
 def collation_key(text: str) -> str:
-    """Sorting text as citeproc-js does: case, accents and punctuation (quotes) ignored.
+    """Sorting text as citeproc-js does: case, accents and punctuation (quotes) ignored, except
+    that an apostrophe inside a name sorts before any letter (``d’Wander`` before ``de’ Frinkle``).
 
     >>> sorted(["“SiDA”", "Tan, M.", "Émile"], key=collation_key)
     ['Émile', '“SiDA”', 'Tan, M.']
+    >>> sorted(["de’ Frinkle", "’t Horvath", "d’Wander", "Klabdaggit"], key=collation_key)
+    ['d’Wander', 'de’ Frinkle', 'Klabdaggit', '’t Horvath']
     """
     decomposed = unicodedata.normalize("NFKD", text)
     kept = (
-        char
-        for char in decomposed
-        if not unicodedata.combining(char) and not unicodedata.category(char).startswith("P")
+        "\x01" if char in "’'" and position else char
+        for position, char in enumerate(decomposed)
+        if (char in "’'" and position)
+        or (not unicodedata.combining(char) and not unicodedata.category(char).startswith("P"))
     )
     return "".join(kept).casefold()
 

@@ -32,6 +32,8 @@ QUOTE_OPEN, QUOTE_CLOSE = "\ue016", "\ue017"
 # Either side of a part the style sets apart (``display="block"``): a space between parts, nothing
 # at either end of the entry or before punctuation.
 DISPLAY_GAP = "\ue01a"
+# After a particle written joined to its name (``al-`` in ``al-One``): no space follows it.
+JOINED = "\ue01b"
 LIST_MARKS = YEAR_SUFFIX_MARK + SUFFIX_OPEN + SUFFIX_CLOSE + NAMES_OPEN + NAMES_CLOSE + NAME_OPEN + NAME_CLOSE
 MARK_CHARS = (
     "".join(mark for pair in MARKS.values() for mark in pair)
@@ -40,6 +42,7 @@ MARK_CHARS = (
     + QUOTE_OPEN
     + QUOTE_CLOSE
     + DISPLAY_GAP
+    + JOINED
 )
 ANY_MARK = re.compile(f"[{MARK_CHARS}]")
 
@@ -89,6 +92,8 @@ def tidy(text: str) -> str:
     >>> tidy(f"{DISPLAY_GAP}Doe, 2024{DISPLAY_GAP}{DISPLAY_GAP}Title{DISPLAY_GAP}.")
     'Doe, 2024 Title.'
     """
+    if JOINED in text:
+        text = re.sub(f"{JOINED} ?", "", text)
     if DISPLAY_GAP in text:
         text = _DISPLAY_GAP_KEPT.sub(" ", _DISPLAY_GAP_DROPPED.sub("", text.strip(f"{DISPLAY_GAP} ")))
     text = " ".join(text.split())
