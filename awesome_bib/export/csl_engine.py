@@ -299,25 +299,45 @@ _TEXT_VARIABLES = frozenset(
 ) | {"volume-title", "event-title", "part-title", "reviewed-title", "container-title-short", "title-short"}
 
 
+_NAME_VARIABLES = frozenset(name.replace("_", "-") for name in citeproc.NAMES) | {
+    "reviewed-author",
+    "editorial-director",
+    "chair",
+    "contributor",
+    "series-creator",
+}
+
+
+_DATE_VARIABLES = frozenset(name.replace("_", "-") for name in citeproc.DATES)
+_ISO_DATES = re.compile(r"\d{4}(?:-\d{1,2}){0,2}(?:/\d{4}(?:-\d{1,2}){0,2})?")
+
+
 def _with_note_fields(item: CSLItem) -> CSLItem:
     """``note`` lines ``variable: value`` are fields the item lacks, as citeproc-js (and Zotero's
-    Extra field) read them; the lines leave the note.
+    Extra field) read them; a name is ``family || given``, a date ``2004-10-01/2004-10-14``; the
+    lines leave the note.
 
-    >>> _with_note_fields({"note": "container-title: Serving MoE\\nseen twice"})
-    {'note': 'seen twice', 'container-title': 'Serving MoE'}
+    >>> _with_note_fields({"note": "container-title: Serving MoE\\nreviewed-author: Hall || W.C."})
+    {'note': '', 'container-title': 'Serving MoE', 'reviewed-author': [{'family': 'Hall', 'given': 'W.C.'}]}
     """
-    found = {
-        name: value
-        for name, value in _NOTE_FIELD.findall(str(item["note"]))
-        if name in _TEXT_VARIABLES and not item.get(name)
-    }
-    if not found:
-        return item
-    kept = [
-        line for line in str(item["note"]).splitlines()
-        if not (_NOTE_FIELD.fullmatch(line) and _NOTE_FIELD.fullmatch(line)[1] in found)
-    ]
-    return {**item, "note": "\n".join(kept), **found}
+    found: dict[str, Any] = {}
+    kept = []
+    for line in str(item["note"]).splitlines():
+        match = _NOTE_FIELD.fullmatch(line)
+        name = match[1] if match else ""
+        if match and name in _TEXT_VARIABLES and not item.get(name):
+            found[name] = match[2]
+        elif match and name in _DATE_VARIABLES and not item.get(name) and _ISO_DATES.fullmatch(match[2]):
+            found[name] = {
+                "date-parts": [[int(part) for part in date.split("-")] for date in match[2].split("/")]
+            }
+        elif match and name in _NAME_VARIABLES and not item.get(name):
+            family, _, given = match[2].partition("||")
+            person = {"family": family.strip(), "given": given.strip()} if given else {"literal": family.strip()}
+            found.setdefault(name, []).append(person)
+        else:
+            kept.append(line)
+    return {**item, "note": "\n".join(kept), **found} if found else item
 
 
 _JOINED_PARTICLE = re.compile(r"([a-z]+-)(?=[A-Z])")
@@ -568,9 +588,13 @@ class ParsedStyle:
 
     def _sort_values(self, cite: _Cite) -> list[str | None]:
         values: list[str | None] = []
-        for key, is_number in self._sort_keys:
-            value = None if is_number else key.sort_keys([cite], self._layout)[0]
-            values.append(None if value is None else ANY_MARK.sub("", str(value)))
+        STATE.sorting = True
+        try:
+            for key, is_number in self._sort_keys:
+                value = None if is_number else key.sort_keys([cite], self._layout)[0]
+                values.append(None if value is None else ANY_MARK.sub("", str(value)))
+        finally:
+            STATE.sorting = False
         return values
 
     def _tidy(self, text: str) -> str:

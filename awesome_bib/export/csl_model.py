@@ -18,7 +18,16 @@ from citeproc.source import VariableError
 from citeproc.string import MixedString, NoCase, String, join
 from lxml import etree
 
-from .marks import DISPLAY_GAP, NAMES_CLOSE, NAMES_OPEN, SUFFIX_CLOSE, SUFFIX_OPEN, YEAR_SUFFIX_MARK
+from .marks import (
+    DISPLAY_GAP,
+    LABEL_CLOSE,
+    LABEL_OPEN,
+    NAMES_CLOSE,
+    NAMES_OPEN,
+    SUFFIX_CLOSE,
+    SUFFIX_OPEN,
+    YEAR_SUFFIX_MARK,
+)
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
@@ -33,6 +42,7 @@ class EntryState:
     def reset(self, implicit_year_suffix: bool, mark_names: bool = True) -> None:
         self.names_marked = not mark_names
         self.year_suffix_pending = implicit_year_suffix
+        self.sorting = False
 
 
 STATE = EntryState()
@@ -63,11 +73,16 @@ class _Memo:
             macros[name] = super().get_macro(name)
         return macros[name]
 
-    def get_term(self, *args: Any, **kwargs: Any) -> Any:
+    def get_term(self, name: str, form: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        """Memoised, and with CSL's fallback of forms citeproc-py lacks: a missing ``verb-short``
+        term is the ``verb`` one, ``symbol`` is ``short``, and those are the long one."""
         terms = self.get_root().__dict__.setdefault("_terms", {})
-        key = (args, tuple(sorted(kwargs.items())))
+        key = (name, form, args, tuple(sorted(kwargs.items())))
         if key not in terms:
-            terms[key] = super().get_term(*args, **kwargs)
+            term = super().get_term(name, form, *args, **kwargs)
+            if term is None and form in _TERM_FALLBACK:
+                term = self.get_term(name, _TERM_FALLBACK[form], *args, **kwargs)
+            terms[key] = term
         return terms[key]
 
     def get_locale_option(self, name: str) -> Any:
@@ -75,6 +90,9 @@ class _Memo:
         if name not in options:
             options[name] = super().get_locale_option(name)
         return options[name]
+
+
+_TERM_FALLBACK = {"verb-short": "verb", "symbol": "short", "verb": None, "short": None}
 
 
 class _MemoCalls:
@@ -134,7 +152,7 @@ class _Text:
 
 
 class _Names:
-    """Hidden substituted variables stay hidden; the entry's first name list is marked
+    """Hidden substituted variables stay hidden, each alone; the entry's first name list is marked
     (:data:`NAMES_OPEN`), inside the element's affixes, for subsequent-author-substitute."""
 
     def process(
@@ -143,15 +161,21 @@ class _Names:
         context = self if context is None else context
         roles = self.get("variable", "").split()
         hidden = context.get_layout().repressed.get(self.tag, ())
-        if roles and all(role in hidden for role in roles):
+        visible = [role for role in roles if role not in hidden]
+        if roles and not visible:
             raise VariableError
         marking = not STATE.names_marked
         STATE.names_marked = True
+        if len(visible) < len(roles):  # "editor translator" after editor stood in for the author
+            self.set("variable", " ".join(visible))
         try:
             text = super().process(item, names_context, context, **kwargs)
         except VariableError:
             STATE.names_marked = not marking
             raise
+        finally:
+            if len(visible) < len(roles):
+                self.set("variable", " ".join(roles))
         if marking:
             if text:
                 text = join([String(NAMES_OPEN), text, String(NAMES_CLOSE)])
@@ -168,15 +192,23 @@ class _Names:
 class _Name:
     def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
         """``after-inverted-name`` (CSL 1.0.1), unknown to citeproc-py: a delimiter before the last
-        name (or et al.) when the names are inverted, which ``name-as-sort-order="all"`` means."""
+        name (or et al.) when the name before it is inverted (``Leong, G. B., & Silva``)."""
         value = super().get_option(name, context, sort_options)
         in_sort_key = isinstance(sort_options, dict) and "et-al-use-first" in sort_options
         if name == "et-al-min" and not in_sort_key and not self._sets("et-al-use-first", context):
             return 0  # CSL: et al. needs both et-al-min and et-al-use-first; citeproc-py needs one
         if value == "after-inverted-name":
             order = super().get_option("name-as-sort-order", context, sort_options)
-            return "always" if order == "all" else "never"
+            names = self.__dict__.get("_names") or []
+            # the name before the last: inverted unless a literal (an institution's name)
+            before_last = names[-2] if len(names) > 1 else None
+            inverted = order == "all" or (order == "first" and len(names) == 2)
+            return "always" if inverted and before_last is not None and "literal" not in before_last else "never"
         return value
+
+    def process(self, item: Any, variable: str, *args: Any, **kwargs: Any) -> Any:
+        self.__dict__["_names"] = item.reference.get(variable, [])
+        return super().process(item, variable, *args, **kwargs)
 
     def _sets(self, option: str, context: Any) -> bool:
         """Whether this name, its citation or bibliography, or the style sets ``option``."""
@@ -284,6 +316,28 @@ class _If:
             return [False] * len(self.get("position", "").split())
 
 
+class _Label:
+    """A label of its own (``<label variable="page"/>``) for a variable the entry lacks prints
+    nothing; citeproc-py printed the term anyway (``Anonymous Journal, p.``).  A name list's
+    label is marked (:data:`LABEL_OPEN`) for subsequent-author-substitute."""
+
+    def render(self, item: Any, variable: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        text = super().render(item, variable, *args, **kwargs)
+        if text and variable is not None:
+            return join([String(LABEL_OPEN), text, String(LABEL_CLOSE)])
+        return text
+
+    def process(self, item: Any, variable: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        if variable is not None and STATE.sorting:
+            return None  # a name's label ("ed.") is no part of its sort key, as in citeproc-js
+        own = self.get("variable") if variable is None else None
+        if own == "locator" and not getattr(item, "has_locator", False):
+            return None
+        if own and own != "locator" and own.replace("-", "_") not in item.reference:
+            return None
+        return super().process(item, variable, *args, **kwargs)
+
+
 class _Displayed:
     """``display`` (block, left-margin, right-inline, indent) sets a part apart; citeproc-py
     ignores it and runs the parts together.  In one-line output the parts are spaced."""
@@ -299,6 +353,7 @@ _FIXES: dict[str, tuple[type, ...]] = {
     "text": (_Text,),
     "names": (_Names,),
     "if": (_If,),
+    "label": (_Label,),
     "else-if": (_If,),
     "name": (_Name,),
     "substitute": (_Substitute,),

@@ -39,6 +39,8 @@ from .format_cache import FormatCache, default_cache_dir, item_digest, style_dig
 from .marks import (
     ANY_MARK,
     HTML,
+    LABEL_CLOSE,
+    LABEL_OPEN,
     LIST_MARKS,
     MARKDOWN,
     NAME_CLOSE,
@@ -282,7 +284,11 @@ def _resolve_list_marks(entries: list[_Entry], options: _StyleOptions) -> None:
         names = _names_span(entry.body)
         if names is not None and options.author_substitute is not None and names == previous:
             start, end = entry.body.index(NAMES_OPEN), entry.body.index(NAMES_CLOSE)
-            entry.body = entry.body[:start] + options.author_substitute + entry.body[end + 1 :]
+            labels = _LABEL.findall(entry.body[start:end])
+            before = [label for label in labels if entry.body.find(label, start) == start + 1]
+            after = [label for label in labels if label not in before]
+            substituted = "".join(before) + options.author_substitute + "".join(after)
+            entry.body = entry.body[:start] + substituted + entry.body[end + 1 :]
             if not options.author_substitute:
                 entry.body = " ".join(entry.body.split()).lstrip(",.;: ")
         previous = names
@@ -307,12 +313,15 @@ def _with_year_suffix(text: str, suffix: str) -> str:
 
 
 def _names_span(body: str) -> str | None:
-    """The first name list an entry prints, as printed (None if it prints none)."""
+    """The first name list an entry prints, as printed, its label left out (None if none)."""
     start = body.find(NAMES_OPEN)
     end = body.find(NAMES_CLOSE, start)
     if start < 0 or end < 0:
         return None
-    return body[start + 1 : end].replace(NAME_OPEN, "").replace(NAME_CLOSE, "")
+    return _LABEL.sub("", body[start + 1 : end]).replace(NAME_OPEN, "").replace(NAME_CLOSE, "").strip()
+
+
+_LABEL = re.compile(f"{LABEL_OPEN}[^{LABEL_CLOSE}]*{LABEL_CLOSE}")
 
 
 def year_suffix(number: int) -> str:

@@ -27,6 +27,8 @@ SUFFIX_OPEN, SUFFIX_CLOSE = "\ue018", "\ue019"
 # decision), and around each name in it.
 NAMES_OPEN, NAMES_CLOSE = "\ue012", "\ue013"
 NAME_OPEN, NAME_CLOSE = "\ue014", "\ue015"
+# Around a name list's label ("ed."): not compared, and kept, by subsequent-author-substitute.
+LABEL_OPEN, LABEL_CLOSE = "\ue01c", "\ue01d"
 # A straight quote pair in a field: outer or inner quotes, as the text around it decides.
 QUOTE_OPEN, QUOTE_CLOSE = "\ue016", "\ue017"
 # Either side of a part the style sets apart (``display="block"``): a space between parts, nothing
@@ -34,7 +36,10 @@ QUOTE_OPEN, QUOTE_CLOSE = "\ue016", "\ue017"
 DISPLAY_GAP = "\ue01a"
 # After a particle written joined to its name (``al-`` in ``al-One``): no space follows it.
 JOINED = "\ue01b"
-LIST_MARKS = YEAR_SUFFIX_MARK + SUFFIX_OPEN + SUFFIX_CLOSE + NAMES_OPEN + NAMES_CLOSE + NAME_OPEN + NAME_CLOSE
+LIST_MARKS = (
+    YEAR_SUFFIX_MARK + SUFFIX_OPEN + SUFFIX_CLOSE + NAMES_OPEN + NAMES_CLOSE + NAME_OPEN + NAME_CLOSE
+    + LABEL_OPEN + LABEL_CLOSE
+)
 MARK_CHARS = (
     "".join(mark for pair in MARKS.values() for mark in pair)
     + NUMBER_MARK
