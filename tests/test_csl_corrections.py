@@ -158,3 +158,89 @@ def test_default_list_in_apa_is_citeproc_js_reference_list() -> None:
     reference = (DATA / "citeproc-js" / "default-list-apa.txt").read_text(encoding="utf-8").splitlines()
     output = lines(json.loads(json.dumps(records)), style="apa")
     assert [" ".join(line.split()) for line in output] == [" ".join(line.split()) for line in reference]
+
+
+NAMES_STYLE = str(DATA / "corrections-names.csl")
+
+
+def people(*names: tuple[str, str]) -> list[dict[str, str]]:
+    return [person(family, given) for family, given in names]
+
+
+def test_family_particles_are_parsed_and_demoted() -> None:
+    entry = {"id": "p", "type": "book", "title": "Sparse routing",
+             "author": people(("von Hoppel", "Gustav"), ("al-Rashid", "Lina"))}
+    (line,) = lines([entry], style=NAMES_STYLE)
+    assert line.startswith("Hoppel, Gustav von, & Rashid, Lina al-.")
+
+
+def test_quoted_family_name_is_kept_whole() -> None:
+    entry = {"id": "q", "type": "book", "title": "T", "author": [{"family": '"van Dyke"', "given": "Dick"}]}
+    (line,) = lines([entry], style=NAMES_STYLE)
+    assert line.startswith("van Dyke, Dick.")
+
+
+def test_et_al_needs_both_options() -> None:
+    entry = {"id": "e", "type": "book", "title": "Three", "author": people(("Ng", "Bo"), ("Tan", "Wei"), ("Li", "Mei"))}
+    (line,) = lines([entry], style=NAMES_STYLE)  # et-al-min="3" and no et-al-use-first
+    assert line.startswith("Ng, Bo, Tan, Wei, & Li, Mei.")
+
+
+def test_delimiter_after_inverted_name_only() -> None:
+    labs = {"id": "l", "type": "book", "title": "Labs", "author": [{"literal": "Sparse Lab"}, {"literal": "Dense Lab"}]}
+    pair = {"id": "p", "type": "book", "title": "Pair", "author": people(("Ng", "Bo"), ("Tan", "Wei"))}
+    assert lines([labs, pair], style=NAMES_STYLE) == [
+        "Ng, Bo, & Tan, Wei. Pair.",
+        "Sparse Lab & Dense Lab. Labs.",
+    ]
+
+
+def test_substituted_editors_are_not_repeated_and_their_label_stays_out_of_sorting() -> None:
+    edited = {"id": "c", "type": "book", "title": "Expert offloading", "editor": people(("Ng", "Bo"), ("Tan", "Wei"))}
+    written = {"id": "b", "type": "book", "title": "Expert caching", "author": people(("Ng", "Bo"), ("Tan", "Wei"))}
+    assert lines([edited, written], style=NAMES_STYLE) == [
+        "Ng, Bo, & Tan, Wei. Expert caching.",
+        "--- eds. Expert offloading.",
+    ]
+
+
+def test_label_of_a_missing_variable_prints_nothing() -> None:
+    with_page = {"id": "a", "type": "book", "title": "A", "page": "12"}
+    without = {"id": "b", "type": "book", "title": "B"}
+    assert lines([with_page, without], style=NAMES_STYLE) == ["A. p. 12.", "B."]
+
+
+def test_position_tests_are_false_in_a_bibliography() -> None:
+    assert "cited first" not in lines([{"id": "a", "type": "book", "title": "A"}], style=NAMES_STYLE)[0]
+
+
+def test_missing_short_verb_term_falls_back_to_the_verb() -> None:
+    entry = {"id": "r", "type": "review", "title": "On experts", "reviewed-author": people(("Quispe", "Luz"))}
+    assert lines([entry], style=NAMES_STYLE) == ["On experts. by Luz Quispe."]
+
+
+def test_fields_written_in_the_note_are_read() -> None:
+    entry = {"id": "r", "type": "review", "title": "On experts",
+             "note": "reviewed-author: Quispe || Luz\nissue: 7\nkept as a note"}
+    assert lines([entry], style=NAMES_STYLE) == ["On experts. no. 7. by Luz Quispe."]
+
+
+def test_issue_ranges_take_an_en_dash() -> None:
+    assert lines([{"id": "a", "type": "book", "title": "A", "issue": "3-4"}], style=NAMES_STYLE) == ["A. no. 3–4."]
+
+
+def test_apostrophes_inside_names_sort_before_letters() -> None:
+    entries = [
+        {"id": name, "type": "book", "title": "T", "author": [{"family": name, "given": "A"}]}
+        for name in ("de' Souza", "'t Hooft", "d'Alembert", "Klein")
+    ]
+    assert [line.split(",")[0] for line in lines(entries, style=NAMES_STYLE)] == [
+        "d’Alembert", "de’ Souza", "Klein", "’t Hooft"
+    ]
+
+
+def test_nodecor_text_keeps_its_case_under_title_case() -> None:
+    entry = {"id": "n", "type": "article-journal", "title": 'roe <span class="nodecor">v.</span> wade',
+             "author": people(("Ng", "Bo")), "container-title": "Law", "issued": {"date-parts": [[2020]]}}
+    (line,) = lines([entry], style="chicago-author-date")
+    assert "“Roe v. Wade.”" in line
