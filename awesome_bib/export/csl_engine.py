@@ -495,7 +495,7 @@ class ParsedStyle:
         The result is the same as rendering in one process.
         """
         slices = _slices(len(items))
-        if len(slices) == 1:
+        if len(slices) == 1 or multiprocessing.current_process().daemon:  # a daemon may not fork
             return self._render_all(items, with_sort_keys)
         context = multiprocessing.get_context("fork")
         workers = []
