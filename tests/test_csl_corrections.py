@@ -244,3 +244,11 @@ def test_nodecor_text_keeps_its_case_under_title_case() -> None:
              "author": people(("Ng", "Bo")), "container-title": "Law", "issued": {"date-parts": [[2020]]}}
     (line,) = lines([entry], style="chicago-author-date")
     assert "“Roe v. Wade.”" in line
+
+
+def test_substituted_names_ending_in_a_full_stop_keep_the_stop_that_follows() -> None:
+    author = [{"family": "Ng", "given": "B."}]
+    entries = [
+        {"id": key, "type": "book", "title": title, "author": author} for key, title in [("a", "Alpha"), ("b", "Beta")]
+    ]
+    assert lines(entries, style=NAMES_STYLE) == ["Ng, B. Alpha.", "---. Beta."]
