@@ -446,6 +446,7 @@ class ParsedStyle:
         self._sort_keys = self._read_sort_keys()
         self._quote_fix = self._punctuation_in_quote()
         self._quotes = self._quote_terms()
+        self._language = (style.root.get("default-locale") or "en")[:2]
         citation = style.root.find(f"{CSL_NS}citation")
         self._citation_layout = None if citation is None else citation.find(f"{CSL_NS}layout")
         self._adds_year_suffix = citation is not None and (
@@ -534,7 +535,8 @@ class ParsedStyle:
             try:
                 source.add_item(key, item)
                 cite = _Cite(key, source[key], bibliography)
-                STATE.reset(implicit_suffix)
+                language = cite.reference.get("language")
+                STATE.enter(str(language)[:2] if language else self._language, implicit_suffix)
                 label, body = self._render_fields(cite)
                 STATE.reset(False, mark_names=False)
                 keys = self._sort_values(cite) if with_sort_keys else None

@@ -37,12 +37,18 @@ class EntryState:
     whether its first name list is marked yet, and whether its year suffix is still to place."""
 
     def __init__(self) -> None:
+        self.language = "en"
         self.reset(implicit_year_suffix=False)
 
     def reset(self, implicit_year_suffix: bool, mark_names: bool = True) -> None:
         self.names_marked = not mark_names
         self.year_suffix_pending = implicit_year_suffix
         self.sorting = False
+
+    def enter(self, language: str, implicit_year_suffix: bool) -> None:
+        """A new entry, in ``language`` (two letters): as :meth:`reset`, and its language."""
+        self.language = language
+        self.reset(implicit_year_suffix)
 
 
 STATE = EntryState()
@@ -143,6 +149,22 @@ class _YearSuffixText:
 
 
 class _Text:
+    def process(self, item: Any, context: Any = None, **kwargs: Any) -> tuple[Any, str]:
+        """citeproc-py's, with the entry's language read once per entry (:data:`STATE`), not
+        through a raised VariableError on every text of an entry that has none."""
+        context = self if context is None else context
+        attributes = self.attrib
+        text = None
+        if "variable" in attributes:
+            text = self._variable(item, context)
+        elif "macro" in attributes:
+            text = self.get_macro(self.get("macro")).render(item, context)
+        elif "term" in attributes:
+            text = self._term(item)
+        elif "value" in attributes:
+            text = String(self.preformat(self.get("value")))
+        return text, STATE.language
+
     def _variable(self, item: Any, context: Any) -> Any:
         text = super()._variable(item, context)
         record = _recording(context)
