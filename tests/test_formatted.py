@@ -428,6 +428,7 @@ def test_spreading_a_batch_over_workers_changes_nothing(
     alone = render(batch, style=style, sort="style", fmt="html").output
     monkeypatch.setattr(csl_engine, "PARALLEL_FROM", 4)
     monkeypatch.setattr(csl_engine.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(csl_engine.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
     assert len(csl_engine._slices(len(batch))) == 3
     assert render(batch, style=style, sort="style", fmt="html").output == alone
 

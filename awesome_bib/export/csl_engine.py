@@ -50,6 +50,7 @@ each in our own words.  Where a correction lives: the source (here), the style's
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -633,11 +634,14 @@ PARALLEL_FROM = 96
 
 
 def _slices(count: int) -> list[tuple[int, int]]:
-    """``count`` entries cut into one contiguous slice per usable core (one if fork is missing)."""
+    """``count`` entries cut into one contiguous slice per idle core (one if fork is missing):
+    on a machine already busy, more processes only take turns."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
+    with contextlib.suppress(OSError, AttributeError):
+        cores = min(cores, max(1, round(cores - os.getloadavg()[0] + 0.5)))
     if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         cores = 1
     cores = max(1, min(cores, count // (PARALLEL_FROM // 2)))

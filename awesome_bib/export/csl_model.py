@@ -109,6 +109,27 @@ class _MemoCalls:
         return bool(memo["_calls_variable"])
 
 
+class _Formatted:
+    """Speed: an element with no formatting attribute returns its text as it is (citeproc-py asks
+    for the formatter and reads five attributes on every rendering)."""
+
+    _NEUTRAL = (
+        ("font-style", "normal"),
+        ("font-variant", "normal"),
+        ("font-weight", "normal"),
+        ("text-decoration", "none"),
+        ("vertical-align", "baseline"),
+    )
+
+    def format(self, string: Any) -> Any:
+        memo = self.__dict__
+        if "_plain" not in memo:
+            memo["_plain"] = all(self.get(name, neutral) == neutral for name, neutral in self._NEUTRAL)
+        if memo["_plain"]:
+            return str(string) if isinstance(string, (int, float)) else string
+        return super().format(string)
+
+
 def _recording(context: Any) -> set[tuple[str, str]] | None:
     return context.get_layout().__dict__.get("_recording")
 
@@ -424,6 +445,8 @@ class _Lookup(etree.PythonElementClassLookup):
             bases += (_MemoCalls,)
         if issubclass(cls, csl.TextCased):
             bases += (_Cased,)
+        if issubclass(cls, csl.Formatted):
+            bases += (_Formatted,)
         return type(cls.__name__, (*bases, cls), {})
 
 
