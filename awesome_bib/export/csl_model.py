@@ -91,6 +91,12 @@ class _Memo:
             terms[key] = term
         return terms[key]
 
+    def get_date(self, form: str) -> Any:
+        dates = self.get_root().__dict__.setdefault("_dates", {})
+        if form not in dates:
+            dates[form] = super().get_date(form)
+        return dates[form]
+
     def get_locale_option(self, name: str) -> Any:
         options = self.get_root().__dict__.setdefault("_locale_options", {})
         if name not in options:
