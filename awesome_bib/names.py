@@ -12,6 +12,8 @@ given and family, keeps them.  One-word names and organisations become ``{"liter
     {'literal': 'DeepSeek-AI'}
     >>> split_name("Nuno Santos 0001")
     {'given': 'Nuno', 'family': 'Santos'}
+    >>> split_name('Hai "Helen" Li')
+    {'given': 'Hai', 'family': 'Li'}
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ ORGANISATION_WORDS = frozenset({
 })
 # DBLP tells apart people of the same name with a four-digit suffix ("Nuno Santos 0001").
 _DBLP_HOMONYM = re.compile(r"\s+\d{4}$")
+# A nickname written in quotes between the names ('Hai "Helen" Li') is no part of the name to cite.
+_NICKNAME = re.compile(r"\s+[\"“][^\"“”]+[\"”](?=\s)")
 
 
 def split_name(display: str) -> dict[str, Any]:
     """Split one display name into CSL name parts (see the module examples)."""
-    name = _DBLP_HOMONYM.sub("", " ".join(display.split()))
+    name = _NICKNAME.sub("", _DBLP_HOMONYM.sub("", " ".join(display.split())))
     if "," in name:
         family, _, rest = name.partition(",")
         given, suffix = _split_suffix(rest.split())

@@ -5,14 +5,19 @@
 
 Records are generated like those awesome-bib produces (preprints, conference and journal papers,
 blog posts, list-only records), with authors drawn from a shared pool.  For comparison, the
-first size is also formatted with citeproc-py's own bibliography API (no cache, no fixes).
+first size is also formatted with citeproc-py's own bibliography API (no cache, no fixes) and,
+when ``pandoc`` is installed, with pandoc's citeproc on the same records, side by side with a
+cold awesome-bib run (best of ``--repeat`` each, so a busy machine weighs on both alike).
 When the project's library is importable, the embedded default list is timed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -186,6 +191,46 @@ def citeproc_py_alone(items: list[dict[str, Any]], style: str) -> float:
     return time.perf_counter() - started
 
 
+def pandoc_alone(items: list[dict[str, Any]], style: str) -> float | None:
+    """Wall time of pandoc's citeproc formatting the same items (all of them cited), as text."""
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        bibliography = Path(folder) / "items.json"
+        plain = [{k: v for k, v in item.items() if k != "custom"} for item in items]
+        bibliography.write_text(json.dumps(plain, ensure_ascii=False), encoding="utf-8")
+        document = Path(folder) / "refs.md"
+        document.write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
+        command = [pandoc, str(document), "-t", "plain", "--citeproc", "--csl", str(find_style(style)),
+                   "--bibliography", str(bibliography), "-o", str(Path(folder) / "out.txt")]
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        return time.perf_counter() - started
+
+
+def cold_seconds(items: list[dict[str, Any]], style: str) -> float:
+    with tempfile.TemporaryDirectory() as cache:
+        csl_engine._parsed.cache_clear()
+        return timed(items, style, Path(cache))
+
+
+def side_by_side(items: list[dict[str, Any]], style: str, repeat: int) -> None:
+    """Cold awesome-bib and pandoc, alternately, the best of ``repeat`` runs each."""
+    ours, theirs = [], []
+    for _attempt in range(repeat):
+        ours.append(cold_seconds(items, style))
+        seconds = pandoc_alone(items, style)
+        if seconds is None:
+            print(f"{f'{len(items):,} records':>24} {style:>6}: pandoc is not installed; no side-by-side")
+            return
+        theirs.append(seconds)
+    print(
+        f"{f'{len(items):,} records':>24} {style:>6}: side by side: awesome-bib cold {min(ours):6.2f} s"
+        f"   pandoc {min(theirs):6.2f} s   ratio {min(ours) / min(theirs):4.2f}x"
+    )
+
+
 def default_list_items() -> list[dict[str, Any]] | None:
     try:
         from awesome_bib.library import open_library
@@ -199,6 +244,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--styles", nargs="+", default=["ieee", "apa"])
     parser.add_argument("--no-baseline", action="store_true", help="skip plain citeproc-py")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the side-by-side timing")
     options = parser.parse_args()
     default = default_list_items()
     if default is not None:
@@ -208,8 +254,10 @@ def main() -> None:
         items = generate(size)
         for style in options.styles:
             cold_and_warm(f"{size:,} records", items, style)
+    size = options.sizes[0]
+    for style in options.styles:
+        side_by_side(generate(size), style, options.repeat)
     if not options.no_baseline:
-        size = options.sizes[0]
         for style in options.styles:
             seconds = citeproc_py_alone(generate(size), style)
             print(f"{f'{size:,} records':>24} {style:>6}: citeproc-py alone {seconds:7.2f} s")

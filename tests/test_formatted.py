@@ -416,6 +416,23 @@ def test_documented_examples_hold(module: Any) -> None:
 # --- speed ------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("style", ["apa", "ieee"])
+def test_spreading_a_batch_over_workers_changes_nothing(
+    style: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = []
+    for number in range(24):
+        item = copy.deepcopy(ITEMS[number % len(ITEMS)])
+        item["id"] = f"{item['id']}-{number}"
+        batch.append(item)
+    alone = render(batch, style=style, sort="style", fmt="html").output
+    monkeypatch.setattr(csl_engine, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(csl_engine.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(csl_engine.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
+    assert len(csl_engine._slices(len(batch))) == 3
+    assert render(batch, style=style, sort="style", fmt="html").output == alone
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("style", ["ieee", "apa"])
 def test_cold_run_of_a_list_sized_batch_takes_under_a_second(style: str) -> None:

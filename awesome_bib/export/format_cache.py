@@ -1,6 +1,7 @@
 """A cache of rendered entries, so formatting an unchanged list again costs almost nothing.
 
-One JSON file per style (its digest covers the style file, citeproc-py's version and our renderer)
+One JSON file per style (its digest covers the style file, citeproc-py's version and the source of
+our renderer, so any change to the engine starts a new file)
 maps each item's digest to its rendering.  The rendering is the marked-up text before it becomes
 text, Markdown or HTML, so one entry serves every output format; it holds no list position either
 (the citation number is a mark), so reordering or filtering a list reuses it.
@@ -16,14 +17,15 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..model import CSLItem
 
-FORMAT_VERSION = 1
-# Bump when a change to csl_engine changes rendered text: it is part of every style digest.
-RENDERING_VERSION = "1"
+FORMAT_VERSION = 2
+# The modules whose source decides a rendering: their bytes are part of every style digest.
+ENGINE_MODULES = ("csl_engine.py", "csl_model.py", "marks.py")
 
 
 def default_cache_dir() -> Path:
@@ -35,15 +37,24 @@ def default_cache_dir() -> Path:
 
 def style_digest(path: Path) -> str:
     """What a rendering depends on besides the item: the style, citeproc-py and our renderer."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(f"\0{engine_digest()}".encode())
+    return digest.hexdigest()[:32]
+
+
+@lru_cache(maxsize=4)
+def engine_digest(directory: Path = Path(__file__).parent) -> str:
+    """citeproc-py's version and the source of our engine modules (in ``directory``)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         citeproc_version = version("citeproc-py")
     except PackageNotFoundError:
         citeproc_version = "unknown"
-    digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"\0{citeproc_version}\0{RENDERING_VERSION}".encode())
-    return digest.hexdigest()[:32]
+    digest = hashlib.sha256(citeproc_version.encode())
+    for name in ENGINE_MODULES:
+        digest.update(b"\0" + (directory / name).read_bytes())
+    return digest.hexdigest()
 
 
 def item_digest(item: CSLItem) -> str:

@@ -36,7 +36,22 @@ from ..errors import AwesomeBibError
 from ..model import CSLItem
 from ..styles import DEFAULT_STYLE, find_style
 from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
-from .marks import ANY_MARK, HTML, MARKDOWN, NUMBER_MARK
+from .marks import (
+    ANY_MARK,
+    HTML,
+    LABEL_CLOSE,
+    LABEL_OPEN,
+    LIST_MARKS,
+    MARKDOWN,
+    NAME_CLOSE,
+    NAME_OPEN,
+    NAMES_CLOSE,
+    NAMES_OPEN,
+    NUMBER_MARK,
+    SUFFIX_CLOSE,
+    SUFFIX_OPEN,
+    YEAR_SUFFIX_MARK,
+)
 
 FORMATS = ("text", "markdown", "html")
 # One entry's HTML without the wrapping element (and its id), for pages that show an entry twice.
@@ -70,6 +85,7 @@ class _Entry:
     label: str | None
     body: str
     sort: list[Any] | None
+    disambiguation: str | None = None
 
 
 def format_references(
@@ -88,7 +104,8 @@ def format_references(
     user cache directory; ``cache=False`` renders everything afresh and stores nothing.  With
     ``code_links``, each item's ``custom.code`` links follow its entry.
     """
-    lines, errors = formatted_entries(items, style, fmt, sort, cache_dir, cache, code_links)
+    entries, errors = formatted_entries(items, style, fmt, sort, cache_dir, cache, code_links)
+    lines = [line for _, line in entries]
     if fmt == "html":
         lines = ['<div class="csl-bib-body">', *lines, "</div>"]
     return References("".join(line + "\n" for line in lines), errors)
@@ -102,10 +119,11 @@ def formatted_entries(
     cache_dir: Path | None = None,
     cache: bool = True,
     code_links: bool = True,
-) -> tuple[list[str], tuple[EntryError, ...]]:
-    """Each item's formatted reference on its own (one line each, in the order ``sort`` gives), and
-    the entries that failed; :func:`format_references` with the same options joins them.
-    ``fmt`` may also be :data:`HTML_INLINE`."""
+) -> tuple[list[tuple[CSLItem, str]], tuple[EntryError, ...]]:
+    """Each item with its formatted reference on its own (one line each, in the order ``sort``
+    gives; an item the style prints nothing for is left out, as citeproc-js does), and the entries
+    that failed; :func:`format_references` with the same options joins them.  ``fmt`` may also be
+    :data:`HTML_INLINE`."""
     if fmt not in (*FORMATS, HTML_INLINE):
         raise AwesomeBibError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if sort not in SORTS:
@@ -113,10 +131,15 @@ def formatted_entries(
     path = find_style(style)
     directory = (cache_dir or default_cache_dir()) if cache else None
     entries, errors = _entries(items, path, directory, with_sort_keys=sort == "style")
+    # citeproc-js leaves out an entry the style prints nothing for
+    entries = [entry for entry in entries if ANY_MARK.sub("", entry.body).strip()]
+    options = _style_options(path)
     if sort == "style":
-        entries = _sorted(entries, path)
+        entries = _sorted(entries, options.sort)
+    _resolve_list_marks(entries, options)
     render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry, HTML_INLINE: _html_inline}[fmt]
-    return [render(entry, str(number), code_links) for number, entry in enumerate(entries, 1)], tuple(errors)
+    return [(entry.item, render(entry, str(number), code_links)) for number, entry in enumerate(entries, 1)], tuple(
+        errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,11 +163,16 @@ def _entries(
         for index, result in zip(missing, results, strict=True):
             if isinstance(result, Exception):
                 key = str(items[index].get("id", f"#{index + 1}"))
-                problem = f"{type(result).__name__}: {result}"
+                problem = f"{getattr(result, 'kind', type(result).__name__)}: {result}"
                 message = f"style {path.stem!r} failed on entry {key!r} ({problem}); shown plain"
                 errors.append(EntryError(key, message))
                 continue
-            rendered[index] = {"label": result.label, "body": result.body, "sort": result.sort}
+            rendered[index] = {
+                "label": result.label,
+                "body": result.body,
+                "sort": result.sort,
+                "disambiguation": result.disambiguation,
+            }
             if store:
                 store.put(digests[index], rendered[index])
         if store:
@@ -152,7 +180,7 @@ def _entries(
     numbered = (entry["label"] for entry in rendered if entry and entry["label"])
     template = next((label for label in numbered if NUMBER_MARK in label), None)
     entries = [
-        _Entry(item, entry["label"], entry["body"], entry["sort"])
+        _Entry(item, entry["label"], entry["body"], entry["sort"], entry.get("disambiguation"))
         if entry
         else _fallback(item, template)
         for item, entry in zip(items, rendered, strict=True)
@@ -167,6 +195,8 @@ def _usable(entry: Any, with_sort_keys: bool) -> dict[str, Any] | None:
     label, sort = entry.get("label"), entry.get("sort")
     if not isinstance(label, (str, type(None))) or not isinstance(sort, (list, type(None))):
         return None
+    if not isinstance(entry.get("disambiguation"), (str, type(None))):
+        return None
     return None if with_sort_keys and sort is None else entry
 
 
@@ -179,9 +209,8 @@ def _fallback(item: CSLItem, label: str | None) -> _Entry:
     return _Entry(item, label, f"{body} {link}" if link else body, None)
 
 
-def _sorted(entries: list[_Entry], path: Path) -> list[_Entry]:
+def _sorted(entries: list[_Entry], spec: list[tuple[bool, bool]]) -> list[_Entry]:
     """Entries in the style's order; ties and citation-number keys keep list order."""
-    spec = _sort_spec(path)
     if not spec:
         return entries
     blank: list[Any] = [None] * len(spec)
@@ -214,30 +243,119 @@ def _sortable(value: Any) -> tuple[int, int, str] | None:
 
 
 def collation_key(text: str) -> str:
-    """Sorting text as citeproc-js does: case, accents and punctuation (quotes) ignored.
+    """Sorting text as citeproc-js does: case, accents and punctuation (quotes) ignored, except
+    that an apostrophe inside a name sorts before any letter (``d’Wander`` before ``de’ Frinkle``).
 
     >>> sorted(["“SiDA”", "Tan, M.", "Émile"], key=collation_key)
     ['Émile', '“SiDA”', 'Tan, M.']
+    >>> sorted(["de’ Frinkle", "’t Horvath", "d’Wander", "Klabdaggit"], key=collation_key)
+    ['d’Wander', 'de’ Frinkle', 'Klabdaggit', '’t Horvath']
     """
     decomposed = unicodedata.normalize("NFKD", text)
     kept = (
-        char
-        for char in decomposed
-        if not unicodedata.combining(char) and not unicodedata.category(char).startswith("P")
+        "\x01" if char in "’'" and position else char
+        for position, char in enumerate(decomposed)
+        if (char in "’'" and position)
+        or (not unicodedata.combining(char) and not unicodedata.category(char).startswith("P"))
     )
     return "".join(kept).casefold()
 
 
-def _sort_spec(path: Path) -> list[tuple[bool, bool]]:
-    """(descending, by citation number) for each key of the style's bibliography sort."""
+@dataclass(frozen=True)
+class _StyleOptions:
+    """What the list-wide steps need from a style: its bibliography sort keys, each as
+    (descending, by citation number), and its subsequent-author-substitute and rule."""
+
+    sort: list[tuple[bool, bool]]
+    author_substitute: str | None
+    substitute_rule: str
+
+
+def _style_options(path: Path) -> _StyleOptions:
     try:
         root = ElementTree.parse(path).getroot()
     except (OSError, ElementTree.ParseError) as error:
         raise AwesomeBibError(f"{path}: not a readable CSL style: {error}") from None
     keys = root.findall(f"{_CSL}bibliography/{_CSL}sort/{_CSL}key")
-    return [
-        (key.get("sort") == "descending", key.get("variable") == "citation-number") for key in keys
-    ]
+    bibliography = root.find(f"{_CSL}bibliography")
+    attributes = {} if bibliography is None else bibliography.attrib
+    return _StyleOptions(
+        [(key.get("sort") == "descending", key.get("variable") == "citation-number") for key in keys],
+        attributes.get("subsequent-author-substitute"),
+        attributes.get("subsequent-author-substitute-rule", "complete-all"),
+    )
+
+
+def _resolve_list_marks(entries: list[_Entry], options: _StyleOptions) -> None:
+    """What depends on the whole list, in its final order: year suffixes and
+    subsequent-author-substitute.  Afterwards no entry holds their marks."""
+    groups: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        if entry.disambiguation is not None and YEAR_SUFFIX_MARK in entry.body + (entry.label or ""):
+            groups.setdefault(entry.disambiguation, []).append(entry)
+    for group in groups.values():
+        if len(group) > 1:
+            for number, entry in enumerate(group):
+                suffix = year_suffix(number)
+                entry.body = _with_year_suffix(entry.body, suffix)
+                entry.label = entry.label and _with_year_suffix(entry.label, suffix)
+    previous: str | None = None
+    for entry in entries:
+        names = _names_span(entry.body)
+        if names is not None and options.author_substitute is not None and names == previous:
+            start, end = entry.body.index(NAMES_OPEN), entry.body.index(NAMES_CLOSE)
+            labels = _LABEL.findall(entry.body[start:end])
+            before = [label for label in labels if entry.body.find(label, start) == start + 1]
+            after = [label for label in labels if label not in before]
+            substituted = "".join(before) + options.author_substitute + "".join(after)
+            entry.body = entry.body[:start] + substituted + entry.body[end + 1 :]
+            if not options.author_substitute:
+                entry.body = " ".join(entry.body.split()).lstrip(",.;: ")
+        previous = names
+    for entry in entries:
+        entry.body = _LIST_MARK.sub("", _NO_SUFFIX.sub("", entry.body))
+        entry.label = entry.label and _LIST_MARK.sub("", _NO_SUFFIX.sub("", entry.label))
+
+
+_LIST_MARK = re.compile(f"[{LIST_MARKS}]")
+# A suffix span left empty goes with the space a group put before it ("(2009 )").
+_NO_SUFFIX = re.compile(f" ?{SUFFIX_OPEN}[^{SUFFIX_CLOSE}]*{SUFFIX_CLOSE}")
+
+
+def _with_year_suffix(text: str, suffix: str) -> str:
+    """The first year-suffix span of ``text`` filled with ``suffix``."""
+    start = text.find(SUFFIX_OPEN)
+    end = text.find(SUFFIX_CLOSE, start)
+    if start < 0 or end < 0:
+        return text
+    filled = text[start + 1 : end].replace(YEAR_SUFFIX_MARK, suffix)
+    return text[:start] + filled + text[end + 1 :]
+
+
+def _names_span(body: str) -> str | None:
+    """The first name list an entry prints, as printed, its label left out (None if none)."""
+    start = body.find(NAMES_OPEN)
+    end = body.find(NAMES_CLOSE, start)
+    if start < 0 or end < 0:
+        return None
+    return _LABEL.sub("", body[start + 1 : end]).replace(NAME_OPEN, "").replace(NAME_CLOSE, "").strip()
+
+
+_LABEL = re.compile(f"{LABEL_OPEN}[^{LABEL_CLOSE}]*{LABEL_CLOSE}")
+
+
+def year_suffix(number: int) -> str:
+    """The year suffix of the ``number``-th (from 0) of several entries: a ... z, aa, ab, ...
+
+    >>> [year_suffix(n) for n in (0, 1, 25, 26, 27)]
+    ['a', 'b', 'z', 'aa', 'ab']
+    """
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,37 @@ MARKS = {
     "underline": ("\ue00a", "\ue00b"),
 }
 NUMBER_MARK = "\ue010"
-MARK_CHARS = "".join(mark for pair in MARKS.values() for mark in pair) + NUMBER_MARK
+# Where an entry's year suffix goes (``2024a``): suffixes depend on the whole list, so they are
+# put in after sorting, like the citation number.  The span around it (with the affixes of the
+# style's ``year-suffix`` text) goes when an entry needs no suffix.
+YEAR_SUFFIX_MARK = "\ue011"
+SUFFIX_OPEN, SUFFIX_CLOSE = "\ue018", "\ue019"
+# Around the first name list an entry prints, for subsequent-author-substitute (also a list-wide
+# decision), and around each name in it.
+NAMES_OPEN, NAMES_CLOSE = "\ue012", "\ue013"
+NAME_OPEN, NAME_CLOSE = "\ue014", "\ue015"
+# Around a name list's label ("ed."): not compared, and kept, by subsequent-author-substitute.
+LABEL_OPEN, LABEL_CLOSE = "\ue01c", "\ue01d"
+# A straight quote pair in a field: outer or inner quotes, as the text around it decides.
+QUOTE_OPEN, QUOTE_CLOSE = "\ue016", "\ue017"
+# Either side of a part the style sets apart (``display="block"``): a space between parts, nothing
+# at either end of the entry or before punctuation.
+DISPLAY_GAP = "\ue01a"
+# After a particle written joined to its name (``al-`` in ``al-One``): no space follows it.
+JOINED = "\ue01b"
+LIST_MARKS = (
+    YEAR_SUFFIX_MARK + SUFFIX_OPEN + SUFFIX_CLOSE + NAMES_OPEN + NAMES_CLOSE + NAME_OPEN + NAME_CLOSE
+    + LABEL_OPEN + LABEL_CLOSE
+)
+MARK_CHARS = (
+    "".join(mark for pair in MARKS.values() for mark in pair)
+    + NUMBER_MARK
+    + LIST_MARKS
+    + QUOTE_OPEN
+    + QUOTE_CLOSE
+    + DISPLAY_GAP
+    + JOINED
+)
 ANY_MARK = re.compile(f"[{MARK_CHARS}]")
 
 # How each format writes a mark: (Markdown, HTML).
@@ -46,6 +76,11 @@ _EMPTY_PAIR = re.compile("|".join(opening + closing for opening, closing in MARK
 _STOP_AFTER_MARK = re.compile(f"(?<=[!?])([{MARK_CHARS}]*)\\.(?=[\\s”’{MARK_CHARS}]|$)")
 _STOP_REPEATED = re.compile(f"\\.(?=[{MARK_CHARS} ]+\\.(?:\\s|$))([{MARK_CHARS}]*) *\\.")
 _COMMA_REPEATED = re.compile(r",( *),")
+# ``et al.`` then the style's ``. ``: keep the full stop outside the name list, so that a
+# substituted list (``———.``) keeps it.
+_STOP_AFTER_NAMES = re.compile(f"\\.([{NAMES_CLOSE}{NAME_CLOSE}]+)\\.")
+_DISPLAY_GAP_DROPPED = re.compile(f"[{DISPLAY_GAP} ]+(?=[{MARK_CHARS}]*[.,;:]|$)")
+_DISPLAY_GAP_KEPT = re.compile(f"[{DISPLAY_GAP} ]+")
 
 
 def tidy(text: str) -> str:
@@ -59,11 +94,18 @@ def tidy(text: str) -> str:
     '“Is it all you need?” 2024.'
     >>> tidy("Wait... what,  ,  then")
     'Wait... what, then'
+    >>> tidy(f"{DISPLAY_GAP}Doe, 2024{DISPLAY_GAP}{DISPLAY_GAP}Title{DISPLAY_GAP}.")
+    'Doe, 2024 Title.'
     """
+    if JOINED in text:
+        text = re.sub(f"{JOINED} ?", "", text)
+    if DISPLAY_GAP in text:
+        text = _DISPLAY_GAP_KEPT.sub(" ", _DISPLAY_GAP_DROPPED.sub("", text.strip(f"{DISPLAY_GAP} ")))
     text = " ".join(text.split())
     text = _SPACE_AFTER_OPENING.sub(r"\2\1", _SPACE_BEFORE_CLOSING.sub(r"\2\1", text))
     text = _EMPTY_PAIR.sub("", _without_nested_marks(text))
     text = _STOP_AFTER_MARK.sub(r"\1", text)
+    text = _STOP_AFTER_NAMES.sub(r"\1.", text)
     text = _STOP_REPEATED.sub(r".\1", text)
     return " ".join(_COMMA_REPEATED.sub(",", text).split())
 

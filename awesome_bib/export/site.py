@@ -129,7 +129,7 @@ def _references(items: Sequence[CSLItem], style: str) -> dict[str, str]:
     entries, errors = formatted_entries(items, style, HTML_INLINE, code_links=False)
     if errors:
         raise style_failure(style, errors[0].key, errors[0].message)
-    return {str(item["id"]): entry for item, entry in zip(items, entries, strict=True)}
+    return {str(item["id"]): entry for item, entry in entries}
 
 
 def _year(item: CSLItem) -> int | None:
@@ -305,7 +305,7 @@ class _Writer:
         return (
             f'<li class="paper" data-key="{escaped_key}">{title_html}'
             f'<p class="meta">{"".join(part for part in meta if part)}</p>'
-            f'<div class="ref">{self.references[key]}</div>'
+            f'<div class="ref">{self.references.get(key, "")}</div>'
             f'<p class="actions"><button type="button" class="copy-bib" aria-describedby="{title_id}">Copy BibTeX'
             f'</button><button type="button" class="copy-key" aria-describedby="{title_id}">Copy '
             f"<code>\\cite{{{escaped_key}}}</code></button></p></li>\n"
