@@ -333,3 +333,25 @@ def test_sections_text_is_indented_by_depth_not_heading_level() -> None:
 )
 def test_link_texts_that_name_a_resource_not_a_title(label: str, generic: bool) -> None:
     assert is_generic(label) is generic
+
+
+def test_a_line_with_thousands_of_links_gives_every_paper_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work per link stays constant (counted, not timed: bench/bench_parse.py measures the time)."""
+    from awesome_bib import listline
+
+    calls = 0
+    real_identity = listline._identity
+
+    def counted(target: object) -> str:
+        nonlocal calls
+        calls += 1
+        return real_identity(target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(listline, "_identity", counted)
+    links = 2_000
+    papers = ", ".join(f"[Paper number {n}](https://arxiv.org/abs/2401.{n:05d})" for n in range(links))
+    parsed = parse_list(f"# One line\n\n## Papers\n\n- [ICML'24] {papers} [[Code](https://github.com/a/b)]\n")
+    assert [e.title for e in parsed.entries] == [f"Paper number {n}" for n in range(links)]
+    assert parsed.entries[0].venue_tag == "ICML'24"
+    assert parsed.entries[-1].code == ("https://github.com/a/b",)
+    assert calls < 10 * links
