@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import AwesomeBibError
-from ..latex_text import escape_latex, protect_title
+from ..latex_text import escape_latex, pdflatex_subset, protect_title
 from ..model import CSLItem
 
 FIELD_ORDER = (
@@ -60,9 +60,22 @@ _SPLITS_NAMES = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
 
-def to_bibtex(items: Iterable[CSLItem]) -> str:
-    """One BibTeX entry per CSL item, in input order, a blank line between entries ("" for none)."""
+def to_bibtex(items: Iterable[CSLItem], *, unicode: bool = False) -> str:
+    """One BibTeX entry per CSL item, in input order, a blank line between entries ("" for none).
+
+    For pdflatex + bibtex by default (see :func:`bibtex_and_problems`); ``unicode`` keeps every
+    printable character, for biber."""
+    return bibtex_and_problems(items, unicode=unicode)[0]
+
+
+def bibtex_and_problems(items: Iterable[CSLItem], *, unicode: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """The BibTeX text, and (key, what was left out) for each entry that lost characters.
+
+    Without ``unicode`` the text is ASCII that pdflatex and bibtex read whatever the titles hold:
+    characters LaTeX spells are spelled, invisible ones dropped, and those pdflatex cannot set (emoji,
+    scripts the standard fonts lack) left out and reported.  With ``unicode`` they stay, for biber."""
     entries: list[str] = []
+    problems: list[tuple[str, str]] = []
     keys_seen: dict[str, int] = {}
     for index, item in enumerate(items, start=1):
         key = _citation_key(item, index)
@@ -72,8 +85,51 @@ def to_bibtex(items: Iterable[CSLItem]) -> str:
                 f"{key!r}; give each item its own key"
             )
         keys_seen[key] = index
+        if not unicode:
+            item, left_out = _for_pdflatex(item)
+            if left_out:
+                problems.append((key, "left out what pdflatex cannot set: " + "; ".join(
+                    f"{name} {chars!r}" for name, chars in left_out.items())))
         entries.append(_entry(key, item))
-    return "\n".join(entries)
+    return "\n".join(entries), problems
+
+
+# Fields written verbatim (percent-encoded), never as LaTeX text.
+_VERBATIM_FIELDS = frozenset({"id", "DOI", "URL"})
+
+
+def _for_pdflatex(item: CSLItem) -> tuple[CSLItem, dict[str, str]]:
+    """A copy of the item whose texts (names and custom values too) pdflatex can set, and per field
+    the characters left out."""
+    left_out: dict[str, str] = {}
+
+    def narrow(value: Any, field: str) -> Any:
+        if isinstance(value, str):
+            kept, lost = pdflatex_subset(value)
+            if lost:
+                left_out[field] = "".join(dict.fromkeys(left_out.get(field, "") + lost))
+            return kept
+        if isinstance(value, dict):
+            return {name: narrow(inner, field if field in ("author", "editor") else name)
+                    for name, inner in value.items()}
+        if isinstance(value, list):
+            return [narrow(inner, field) for inner in value]
+        return value
+
+    if not any(_has_non_ascii(value) for name, value in item.items() if name not in _VERBATIM_FIELDS):
+        return item, left_out  # the common case: nothing to narrow
+    narrowed = {name: value if name in _VERBATIM_FIELDS else narrow(value, name) for name, value in item.items()}
+    return narrowed, left_out
+
+
+def _has_non_ascii(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii()
+    if isinstance(value, dict):
+        return any(_has_non_ascii(inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_has_non_ascii(inner) for inner in value)
+    return False
 
 
 def bibtex_type(item: CSLItem) -> str:
