@@ -140,8 +140,9 @@ def read_list(path: Path) -> AwesomeList:
 def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
     """Parse Markdown text into sections and entries (no error when there are none)."""
     text = blank_comments(text)
-    tokens = _markdown().parse(text)
-    reader = _Reader(path, text.splitlines(), tokens)
+    lines = text.splitlines()
+    tokens = _with_unread_lines(_markdown().parse(text), lines)
+    reader = _Reader(path, lines, tokens)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -156,6 +157,52 @@ def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
             reader.inline(token)
         index += 1
     return reader.result()
+
+
+# Tokens whose map covers the source lines markdown-it read as text, code or headings.
+_READ_TOKENS = frozenset({"inline", "fence", "code_block", "html_block", "heading_open", "tr_open", "hr"})
+# What markdown-it reads past its nesting limit only as far as the limit: links and ATX headings.
+_MAYBE_CONTENT = re.compile(r"\]\s*\(|<a\s|https?://|^[\s>*+\-\d.)]*#{1,6}(?:\s|$)", re.IGNORECASE)
+# Container markers that open a line: block quotes, bullets, numbered items.
+_CONTAINERS = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))+[ \t]*")
+
+
+def _with_unread_lines(tokens: list[Token], lines: list[str]) -> list[Token]:
+    """The tokens, with the lines markdown-it did not read put back in their place.
+
+    Past its nesting limit (20 levels of block quotes and lists, about 9 of nested lists)
+    markdown-it stops reading the rest of the container, to the end of the file for a list: every
+    line below it would be lost.  Each such line that links somewhere or is a heading is read again
+    alone, out of its containers, and its tokens go where the line stands."""
+    covered = bytearray(len(lines) + 1)
+    for token in tokens:
+        if token.map and token.type in _READ_TOKENS:
+            covered[token.map[0]:token.map[1]] = b"\x01" * (token.map[1] - token.map[0])
+    unread = [number for number, line in enumerate(lines)
+              if not covered[number] and _MAYBE_CONTENT.search(line)]
+    if not unread:
+        return tokens
+    merged: list[Token] = []
+    pending = iter(unread)
+    waiting = next(pending, None)
+    for token in tokens:
+        while waiting is not None and token.map and token.map[0] >= waiting:
+            merged.extend(_read_alone(lines[waiting], waiting))
+            waiting = next(pending, None)
+        merged.append(token)
+    while waiting is not None:
+        merged.extend(_read_alone(lines[waiting], waiting))
+        waiting = next(pending, None)
+    return merged
+
+
+def _read_alone(line: str, number: int) -> list[Token]:
+    """A line's heading or paragraph tokens, read out of its containers, mapped to its line."""
+    tokens = [token for token in _markdown().parse(_CONTAINERS.sub("", line))
+              if token.type in ("heading_open", "heading_close", "inline")]
+    for token in tokens:
+        token.map = [number, number + 1]
+    return tokens
 
 
 def blank_comments(text: str) -> str:

@@ -355,3 +355,32 @@ def test_a_line_with_thousands_of_links_gives_every_paper_in_linear_work(monkeyp
     assert parsed.entries[0].venue_tag == "ICML'24"
     assert parsed.entries[-1].code == ("https://github.com/a/b",)
     assert calls < 10 * links
+
+
+DEEP_PAPER = "[Arxiv'24] [Deep Paper](https://arxiv.org/abs/2401.00001)"
+AFTER_DEEP = "\n\n## Later\n\n[Arxiv'24] [After](https://arxiv.org/abs/2401.00002)\n"
+
+
+def _nested_quote(depth: int) -> str:
+    return ">" * depth + " " + DEEP_PAPER
+
+
+def _nested_list(depth: int) -> str:
+    return "\n".join("  " * level + "- item" for level in range(depth)) + "\n" + "  " * depth + "- " + DEEP_PAPER
+
+
+@pytest.mark.parametrize(("nest", "depth"), [(_nested_quote, 20), (_nested_quote, 25), (_nested_quote, 300),
+                                             (_nested_list, 10), (_nested_list, 12), (_nested_list, 300)])
+def test_papers_at_any_depth_of_nesting_are_kept_and_so_is_the_rest(nest: object, depth: int) -> None:
+    body = nest(depth)  # type: ignore[operator]
+    parsed = parse_list("# T\n\n## Deep\n\n" + body + AFTER_DEEP)
+    found = {e.title: (e.section, e.line, e.venue_tag) for e in parsed.entries}
+    deep_line = 5 + body.count("\n")
+    assert found == {"Deep Paper": ("deep", deep_line, "Arxiv'24"), "After": ("later", deep_line + 4, "Arxiv'24")}
+    assert [s.path for s in parsed.sections] == ["deep", "later"]
+
+
+def test_sections_count_deeply_nested_papers(tmp_path: Path) -> None:
+    listing = tmp_path / "README.md"
+    listing.write_text("# T\n\n## Deep\n\n" + _nested_list(15) + AFTER_DEEP, "utf-8")
+    assert [s["total"] for s in json.loads(run("sections", "--list", listing, "--json").stdout)] == [1, 1]
