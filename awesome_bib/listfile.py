@@ -20,7 +20,9 @@ links are to code or web pages in running prose are kept aside as :attr:`Awesome
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -54,6 +56,9 @@ _COMMENT_OR_FENCE = re.compile(
     r"^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[`~]*[ \t]*$|\Z)|(?P<comment><!--.*?(?:-->|\Z))",
     re.DOTALL | re.MULTILINE,
 )
+# Larger than any real list (the largest awesome lists are a few MB): a guard against reading a
+# device or a wrong file into memory.
+MAX_LIST_BYTES = 64 * 2**20
 # The section of papers listed outside every heading, when the list has no title to name it after.
 UNTITLED_SECTION = "Papers"
 
@@ -114,7 +119,7 @@ def _markdown() -> MarkdownIt:
 def read_list(path: Path) -> AwesomeList:
     """Read an awesome list file; errors name the file and say what to do."""
     try:
-        raw = path.read_bytes()
+        raw = _read_bounded(path)
     except FileNotFoundError:
         raise AwesomeBibError(f"{path}: no such file; pass --list with the path of a Markdown list") from None
     except IsADirectoryError:
@@ -135,6 +140,22 @@ def read_list(path: Path) -> AwesomeList:
             "e.g. [Venue'24] [Title](https://arxiv.org/abs/2401.04088)"
         )
     return parsed
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes; a device (``/dev/zero``) or a file too large to be a list is refused before
+    it fills the memory.  Pipes are read (``--list <(…)``)."""
+    with path.open("rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise AwesomeBibError(f"{path}: not a regular file; pass --list with a Markdown file")
+        raw = handle.read(MAX_LIST_BYTES + 1)
+    if len(raw) > MAX_LIST_BYTES:
+        raise AwesomeBibError(
+            f"{path}: larger than {MAX_LIST_BYTES // 2**20} MB, too large for a Markdown list; "
+            "pass --list with the list's README"
+        )
+    return raw
 
 
 def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:

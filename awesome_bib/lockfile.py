@@ -20,7 +20,8 @@ from typing import Any
 
 from .errors import AwesomeBibError
 from .keys import DEFAULT_KEY_FORMAT
-from .model import Record
+from .merge import canonical
+from .model import Record, csl_field_problem
 
 FORMAT_VERSION = 1
 
@@ -47,12 +48,18 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
     _expect(data, dict, record_id)
     _expect(data["key"], str, f"{record_id} key")
     _expect(data["csl"], dict, f"{record_id} csl")
+    for name, value in data["csl"].items():
+        problem = csl_field_problem(name, value)
+        if problem:
+            raise TypeError(f"{record_id} csl {name} {problem}")
     _expect(data.get("provenance", {}), dict, f"{record_id} provenance")
     for name, origin in data.get("provenance", {}).items():
         _expect(origin, dict, f"{record_id} provenance {name}")
     _expect(data.get("notes", []), list, f"{record_id} notes")
     _expect(data.get("status", "listed"), str, f"{record_id} status")
     csl = {"id": data["key"], **data["csl"]}
+    if "DOI" in csl:
+        csl["DOI"] = canonical("DOI", csl["DOI"])  # lockfiles written before DOIs were lower-cased
     return Record(
         id=record_id,
         csl=csl,

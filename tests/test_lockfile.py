@@ -228,3 +228,28 @@ def test_temporary_files_of_a_killed_run_are_cleaned_on_the_next_write(seed_copy
     seed_copy.write_text(seed_copy.read_text("utf-8").replace("Mixtral-8x7B", "Mixtral 8x7B", 1), "utf-8")
     assert run("export", "--list", seed_copy).exit_code == 0
     assert not litter.exists() and other.exists()
+
+
+@pytest.mark.parametrize(("field", "value", "problem"), [
+    ("author", "Somebody", "csl author must be a list of names"),
+    ("author", [{"family": ["Jiang"]}], "csl author names must hold text"),
+    ("issued", "2024", "csl issued must be a date"),
+    ("title", ["Mixtral"], "csl title must be text or a number"),
+    ("custom", [], "csl custom must be a table"),
+    ("custom", {"sections": "survey"}, "csl custom sections must be a list of text"),
+    ("custom", {"ids": ["arxiv"]}, "csl custom ids must be a table of text"),
+])
+def test_a_lockfile_with_csl_fields_of_the_wrong_type_is_one_clear_line(
+        seed_copy: Path, field: str, value: object, problem: str) -> None:
+    run("export", "--list", seed_copy)
+    path = seed_copy.parent / "README.lock.json"
+    document = json.loads(path.read_text("utf-8"))
+    document["records"]["arxiv:2310.16795"]["status"] = "resolved"
+    document["records"]["arxiv:2310.16795"]["csl"][field] = value
+    path.write_text(json.dumps(document), "utf-8")
+    for command in (["export"], ["export", "-f", "csljson"], ["export", "-f", "text"], ["status"]):
+        result = run(*command, "--list", seed_copy)
+        assert result.exit_code == 2, (command, result.stderr)
+        [line] = result.stderr.splitlines()
+        assert "internal error" not in line and str(path) in line
+        assert f"arxiv:2310.16795 {problem}" in line
