@@ -40,6 +40,7 @@ from .listline import (
     leading_tag,
     lower_scheme,
     pieces_by_line,
+    plain_pieces,
     read_line,
 )
 from .model import Entry, Section
@@ -113,7 +114,27 @@ def _markdown() -> MarkdownIt:
     # Keep hrefs as the list wrote them: identifiers are read from the raw URL, and percent-encoding
     # every link would cost a third of the parse.
     markdown.normalizeLink = str  # type: ignore[method-assign]
+    # Inline content is read block by block as the reader gets to it (see _inline_children), so the
+    # inline tokens of a whole large list never exist at once.
+    markdown.disable("inline")
     return markdown
+
+
+def _inline_children(token: Token, env: dict[str, object]) -> list[Token]:
+    """The inline tokens of one ``inline`` token, as markdown-it's core inline and text-join rules
+    would have made them (``env`` holds the document's link references)."""
+    from markdown_it.rules_core.state_core import StateCore
+    from markdown_it.rules_core.text_join import text_join
+
+    markdown = _markdown()
+    children: list[Token] = []
+    markdown.inline.parse(token.content, markdown, env, children)
+    state = StateCore(token.content, markdown, env)
+    token.children = children
+    state.tokens = [token]
+    text_join(state)
+    children, token.children = token.children, None
+    return children
 
 
 def read_list(path: Path) -> AwesomeList:
@@ -162,8 +183,9 @@ def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
     """Parse Markdown text into sections and entries (no error when there are none)."""
     text = blank_comments(text)
     lines = text.splitlines()
-    tokens = _with_unread_lines(_markdown().parse(text), lines)
-    reader = _Reader(path, lines, tokens)
+    env: dict[str, object] = {}
+    tokens = _with_unread_lines(_markdown().parse(text, env), lines)
+    reader = _Reader(path, lines, tokens, env)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -244,9 +266,10 @@ def blank_comments(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, path: Path, lines: list[str], tokens: list[Token]) -> None:
+    def __init__(self, path: Path, lines: list[str], tokens: list[Token], env: dict[str, object]) -> None:
         self.path = path
         self.lines = lines
+        self.env = env
         self.title: str | None = None
         self.sections: list[Section] = []
         self.entries: list[Entry] = []
@@ -262,7 +285,7 @@ class _Reader:
     # -- headings -------------------------------------------------------------------------------
     def heading(self, open_token: Token, inline: Token) -> None:
         level = int(open_token.tag[1])
-        title = _plain_text(inline.children or []).strip() or inline.content.strip()
+        title = _plain_text(_inline_children(inline, self.env)).strip() or inline.content.strip()
         line = (open_token.map or [0])[0] + 1
         if open_token is self._title_token:
             self.title = title
@@ -307,7 +330,12 @@ class _Reader:
     # -- paragraphs, list items and table rows --------------------------------------------------
     def inline(self, token: Token) -> None:
         first_line = (token.map or [0])[0] + 1
-        for offset, pieces in enumerate(pieces_by_line(token.children or [])):
+        if "\n" not in token.content and not self.env.get("references"):
+            plain = plain_pieces(token.content)
+            if plain is not None:
+                self._line(first_line, plain)
+                return
+        for offset, pieces in enumerate(pieces_by_line(_inline_children(token, self.env))):
             self._line(first_line + offset, pieces)
 
     def table_row(self, tokens: list[Token], index: int) -> int:
@@ -318,7 +346,8 @@ class _Reader:
         while tokens[index].type != "tr_close":
             token = tokens[index]
             if token.type == "inline":
-                cells.append([piece for row in pieces_by_line(token.children or []) for piece in row])
+                cells.append([piece for row in pieces_by_line(_inline_children(token, self.env))
+                              for piece in row])
             index += 1
         if in_head:
             self._roles = column_roles(["".join(p.text for p in cell) for cell in cells])

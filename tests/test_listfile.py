@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.listfile import parse_list, read_list, slugify
@@ -384,3 +386,56 @@ def test_sections_count_deeply_nested_papers(tmp_path: Path) -> None:
     listing = tmp_path / "README.md"
     listing.write_text("# T\n\n## Deep\n\n" + _nested_list(15) + AFTER_DEEP, "utf-8")
     assert [s["total"] for s in json.loads(run("sections", "--list", listing, "--json").stdout)] == [1, 1]
+
+
+def _markdown_it_pieces(content: str) -> list[object]:
+    from awesome_bib.listfile import _inline_children, _markdown
+    from awesome_bib.listline import pieces_by_line
+
+    env: dict[str, object] = {}
+    [inline] = [t for t in _markdown().parse(content, env) if t.type == "inline"]
+    return [piece for line in pieces_by_line(_inline_children(inline, env)) for piece in line]
+
+
+def _one_line_paragraphs() -> list[str]:
+    from awesome_bib.listfile import _markdown
+
+    found = []
+    for path in [SEED, *sorted(DATA.rglob("*.md"))]:
+        for token in _markdown().parse(path.read_text("utf-8", errors="replace")):
+            if token.type == "inline" and "\n" not in token.content and token.content:
+                found.append(token.content)
+    return found
+
+
+def test_the_plain_line_reader_reads_every_line_it_takes_as_markdown_it_does() -> None:
+    from awesome_bib.listline import plain_pieces
+
+    lines = _one_line_paragraphs()
+    taken = [line for line in lines if _one_paragraph(line) and plain_pieces(line) is not None]
+    assert len(taken) > 150  # the seed's shape is the common case
+    for line in taken:
+        assert plain_pieces(line) == _markdown_it_pieces(line), line
+
+
+MARKDOWN_BITS = st.sampled_from(["[", "]", "(", ")", " ", "a", "B", "'24", "*", "_", "`", "\\", "<", ">", "&", "!",
+                                 "~", "](", "https://arxiv.org/abs/2401.00001", "HTTP://x.org/a_b", "[[Code]",
+                                 "[Arxiv'24] ", "[T](https://x.org/p)", "(https://y.org)", "&amp;", "é", "|"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(MARKDOWN_BITS, min_size=1, max_size=12).map("".join))
+def test_the_plain_line_reader_agrees_with_markdown_it_on_random_lines(line: str) -> None:
+    from awesome_bib.listline import plain_pieces
+
+    assume(_one_paragraph(line))  # a line markdown-it reads as one paragraph of exactly that text
+    plain = plain_pieces(line)
+    if plain is not None:
+        assert plain == _markdown_it_pieces(line)
+
+
+def _one_paragraph(content: str) -> bool:
+    from awesome_bib.listfile import _markdown
+
+    tokens = _markdown().parse(content)
+    return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == content
