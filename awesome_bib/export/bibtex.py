@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from ..errors import AwesomeBibError
 from ..latex_text import escape_latex, pdflatex_subset, protect_title
-from ..model import CSLItem
+from ..model import NAME_FIELDS, CSLItem
 
 FIELD_ORDER = (
     "author", "title", "booktitle", "journal", "howpublished", "institution", "volume", "number",
@@ -110,7 +110,8 @@ def _for_pdflatex(item: CSLItem) -> tuple[CSLItem, dict[str, str]]:
                 left_out[field] = "".join(dict.fromkeys(left_out.get(field, "") + lost))
             return kept
         if isinstance(value, dict):
-            return {name: narrow(inner, field if field in ("author", "editor") else name)
+            # A name's parts are reported as the name field; a custom value by its key.
+            return {name: narrow(inner, field if field in NAME_FIELDS else f"{field}.{name}")
                     for name, inner in value.items()}
         if isinstance(value, list):
             return [narrow(inner, field) for inner in value]
