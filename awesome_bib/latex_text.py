@@ -12,7 +12,8 @@ latexcodec reads it back as the same character and a standard LaTeX document can
 otherwise the character stays UTF-8.  That is the right fallback for both toolchains: biber reads
 UTF-8 natively and pdflatex reads it through its default ``utf8`` input encoding, so a character
 with no LaTeX spelling (CJK, emoji) works wherever the document's fonts provide it (xelatex,
-lualatex, or pdflatex with the right packages) and fails loudly, never silently, elsewhere.  biber
+lualatex, or pdflatex with the right packages) and fails loudly, never silently, elsewhere; the
+BibTeX writer for pdflatex narrows text to what it can set first (:func:`pdflatex_subset`).  biber
 decodes spelled letters back to UTF-8 before pdflatex sees them, so with biber and pdflatex a rare
 letter pdflatex has no UTF-8 mapping for (``Ḍ``, ``Ǽ``) fails however the .bib spells it.
 
@@ -191,6 +192,51 @@ def printable_text(text: str) -> str:
                    if char.isascii() or _spell_non_ascii(char) != char
                    or unicodedata.category(char) not in _DROPPABLE)
     return " ".join(kept.split())
+
+
+# Characters nobody reads: controls, format characters (zero-width space, bidi overrides), combining
+# marks NFC could not attach to a letter, private-use and unassigned code points.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Zl", "Zp"})
+
+
+# Spellings that need the T1 font encoding, which a document gets only when it asks (found by
+# compiling every spelling in a plain article; the slow test of random titles keeps it honest).
+_T1_ONLY = frozenset({"guillemotleft", "guillemotright", "DH", "TH", "dh", "th", "DJ", "dj", "k"})
+
+
+def _settable(char: str) -> bool:
+    """Whether pdflatex sets ``char`` in a plain document: ASCII, or spelled without T1."""
+    if char.isascii():
+        return True
+    spelled = _spell(char)
+    return spelled != char and not _T1_ONLY.intersection(_CONTROL_WORD.findall(spelled))
+
+
+def pdflatex_subset(text: str) -> tuple[str, str]:
+    """``text`` with only what pdflatex sets from a .bib in a plain document (default font encoding):
+    ASCII and characters with a LaTeX spelling.
+
+    Invisible characters are dropped, other letters folded to their base (``ﬁ`` -> ``fi``, fullwidth
+    letters -> ASCII, ``ą`` -> ``a``); what is left (emoji, scripts the standard fonts lack) is left
+    out.  Returns the text and the visible characters left out, each once, in order.
+
+    >>> pdflatex_subset("🚀 Schölkopf\u200b ﬁne ﬁ")
+    (' Schölkopf fine fi', '🚀')
+    """
+    if text.isascii():
+        return text, ""
+    kept: list[str] = []
+    left_out: dict[str, None] = {}
+    for char in unicodedata.normalize("NFC", text):
+        if char.isspace() or _settable(char):
+            kept.append(char)
+        elif unicodedata.category(char) not in _INVISIBLE:
+            folded = [part for part in unicodedata.normalize("NFKD", char) if _settable(part)]
+            if folded:
+                kept.extend(folded)
+            else:
+                left_out[char] = None
+    return "".join(kept), "".join(left_out)
 
 
 _ASCII_INNER_CAPITAL_OR_DIGIT = re.compile(r"[A-Za-z][^A-Z]*[A-Z]|[A-Za-z].*\d|\d.*[A-Za-z]")

@@ -22,7 +22,9 @@ links are to code or web pages in running prose are kept aside as :attr:`Awesome
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -41,6 +43,7 @@ from .listline import (
     leading_tag,
     lower_scheme,
     pieces_by_line,
+    plain_pieces,
     read_line,
 )
 from .model import Entry, Section
@@ -57,6 +60,9 @@ _COMMENT_OR_FENCE = re.compile(
     r"^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[`~]*[ \t]*$|\Z)|(?P<comment><!--.*?(?:-->|\Z))",
     re.DOTALL | re.MULTILINE,
 )
+# Larger than any real list (the largest awesome lists are a few MB): a guard against reading a
+# device or a wrong file into memory.
+MAX_LIST_BYTES = 64 * 2**20
 # The section of papers listed outside every heading, when the list has no title to name it after.
 UNTITLED_SECTION = "Papers"
 
@@ -111,13 +117,33 @@ def _markdown() -> MarkdownIt:
     # Keep hrefs as the list wrote them: identifiers are read from the raw URL, and percent-encoding
     # every link would cost a third of the parse.
     markdown.normalizeLink = str  # type: ignore[method-assign]
+    # Inline content is read block by block as the reader gets to it (see _inline_children), so the
+    # inline tokens of a whole large list never exist at once.
+    markdown.disable("inline")
     return markdown
+
+
+def _inline_children(token: Token, env: dict[str, object]) -> list[Token]:
+    """The inline tokens of one ``inline`` token, as markdown-it's core inline and text-join rules
+    would have made them (``env`` holds the document's link references)."""
+    from markdown_it.rules_core.state_core import StateCore
+    from markdown_it.rules_core.text_join import text_join
+
+    markdown = _markdown()
+    children: list[Token] = []
+    markdown.inline.parse(token.content, markdown, env, children)
+    state = StateCore(token.content, markdown, env)
+    token.children = children
+    state.tokens = [token]
+    text_join(state)
+    children, token.children = token.children, None
+    return children
 
 
 def read_list(path: Path) -> AwesomeList:
     """Read an awesome list file; errors name the file and say what to do."""
     try:
-        raw = path.read_bytes()
+        raw = _read_bounded(path)
     except FileNotFoundError:
         raise AwesomeBibError(f"{path}: no such file; pass --list with the path of a Markdown list") from None
     except IsADirectoryError:
@@ -140,11 +166,29 @@ def read_list(path: Path) -> AwesomeList:
     return parsed
 
 
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes; a device (``/dev/zero``) or a file too large to be a list is refused before
+    it fills the memory.  Pipes are read (``--list <(…)``)."""
+    with path.open("rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise AwesomeBibError(f"{path}: not a regular file; pass --list with a Markdown file")
+        raw = handle.read(MAX_LIST_BYTES + 1)
+    if len(raw) > MAX_LIST_BYTES:
+        raise AwesomeBibError(
+            f"{path}: larger than {MAX_LIST_BYTES // 2**20} MB, too large for a Markdown list; "
+            "pass --list with the list's README"
+        )
+    return raw
+
+
 def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
     """Parse Markdown text into sections and entries (no error when there are none)."""
     text = blank_comments(text)
-    tokens = _markdown().parse(text)
-    reader = _Reader(path, text.splitlines(), tokens)
+    lines = text.splitlines()
+    env: dict[str, object] = {}
+    tokens = _with_unread_lines(_markdown().parse(text, env), lines)
+    reader = _Reader(path, lines, tokens, env)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -161,6 +205,52 @@ def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
             reader.above = []  # only a list item's next paragraph continues its last line
         index += 1
     return reader.result()
+
+
+# Tokens whose map covers the source lines markdown-it read as text, code or headings.
+_READ_TOKENS = frozenset({"inline", "fence", "code_block", "html_block", "heading_open", "tr_open", "hr"})
+# What markdown-it reads past its nesting limit only as far as the limit: links and ATX headings.
+_MAYBE_CONTENT = re.compile(r"\]\s*\(|<a\s|https?://|^[\s>*+\-\d.)]*#{1,6}(?:\s|$)", re.IGNORECASE)
+# Container markers that open a line: block quotes, bullets, numbered items.
+_CONTAINERS = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))+[ \t]*")
+
+
+def _with_unread_lines(tokens: list[Token], lines: list[str]) -> list[Token]:
+    """The tokens, with the lines markdown-it did not read put back in their place.
+
+    Past its nesting limit (20 levels of block quotes and lists, about 9 of nested lists)
+    markdown-it stops reading the rest of the container, to the end of the file for a list: every
+    line below it would be lost.  Each such line that links somewhere or is a heading is read again
+    alone, out of its containers, and its tokens go where the line stands."""
+    covered = bytearray(len(lines) + 1)
+    for token in tokens:
+        if token.map and token.type in _READ_TOKENS:
+            covered[token.map[0]:token.map[1]] = b"\x01" * (token.map[1] - token.map[0])
+    unread = [number for number, line in enumerate(lines)
+              if not covered[number] and _MAYBE_CONTENT.search(line)]
+    if not unread:
+        return tokens
+    merged: list[Token] = []
+    pending = iter(unread)
+    waiting = next(pending, None)
+    for token in tokens:
+        while waiting is not None and token.map and token.map[0] >= waiting:
+            merged.extend(_read_alone(lines[waiting], waiting))
+            waiting = next(pending, None)
+        merged.append(token)
+    while waiting is not None:
+        merged.extend(_read_alone(lines[waiting], waiting))
+        waiting = next(pending, None)
+    return merged
+
+
+def _read_alone(line: str, number: int) -> list[Token]:
+    """A line's heading or paragraph tokens, read out of its containers, mapped to its line."""
+    tokens = [token for token in _markdown().parse(_CONTAINERS.sub("", line))
+              if token.type in ("heading_open", "heading_close", "inline")]
+    for token in tokens:
+        token.map = [number, number + 1]
+    return tokens
 
 
 def blank_comments(text: str) -> str:
@@ -181,9 +271,10 @@ def blank_comments(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, path: Path, lines: list[str], tokens: list[Token]) -> None:
+    def __init__(self, path: Path, lines: list[str], tokens: list[Token], env: dict[str, object]) -> None:
         self.path = path
         self.lines = lines
+        self.env = env
         self.title: str | None = None
         self.sections: list[Section] = []
         self.entries: list[Entry] = []
@@ -200,7 +291,7 @@ class _Reader:
     # -- headings -------------------------------------------------------------------------------
     def heading(self, open_token: Token, inline: Token) -> None:
         level = int(open_token.tag[1])
-        title = _plain_text(inline.children or []).strip() or inline.content.strip()
+        title = _plain_text(_inline_children(inline, self.env)).strip() or inline.content.strip()
         line = (open_token.map or [0])[0] + 1
         if open_token is self._title_token:
             self.title = title
@@ -245,7 +336,11 @@ class _Reader:
     # -- paragraphs, list items and table rows --------------------------------------------------
     def inline(self, token: Token) -> None:
         first_line = (token.map or [0])[0] + 1
-        for offset, pieces in enumerate(pieces_by_line(token.children or [])):
+        lines = None
+        if "\n" not in token.content and not self.env.get("references"):
+            plain = plain_pieces(token.content)
+            lines = [plain] if plain is not None else None
+        for offset, pieces in enumerate(lines or pieces_by_line(_inline_children(token, self.env))):
             added = self._line(first_line + offset, pieces)
             if not added and len(self.above) == 1 and not any(is_web_link(p) for p in pieces):
                 added = self._byline_under(self.above[0], pieces)
@@ -259,7 +354,8 @@ class _Reader:
         while tokens[index].type != "tr_close":
             token = tokens[index]
             if token.type == "inline":
-                cells.append([piece for row in pieces_by_line(token.children or []) for piece in row])
+                cells.append([piece for row in pieces_by_line(_inline_children(token, self.env))
+                              for piece in row])
             index += 1
         if in_head:
             self._roles = column_roles(["".join(p.text for p in cell) for cell in cells])

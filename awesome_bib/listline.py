@@ -171,6 +171,38 @@ def pieces_by_line(children: Sequence[Token]) -> list[list[Piece]]:
     return lines
 
 
+# The common line, read without markdown-it: plain text and ``[label](http…)`` links, with no
+# character that opens other Markdown (emphasis, code, escapes, entities, HTML, images,
+# strikethrough) and no ``](`` outside those links.  Markdown-it reads such a line as exactly those
+# text and link tokens (see the test comparing the two), at a fraction of the cost.
+_PLAIN_TEXT = re.compile(r"[^\\`*_<>&!~\n]*")
+_PLAIN_LINK = re.compile(r"\[([^\[\]\\`*_<>&!~\n]+)\]\((https?://[^\s()<>\\&\[\]\"'`]+)\)", re.IGNORECASE)
+
+
+def plain_pieces(content: str) -> list[Piece] | None:
+    """The pieces of a one-line paragraph of plain text and links, or None when it holds anything
+    else (then markdown-it reads it).  Only valid for a document without link reference definitions."""
+    pieces: list[Piece] = []
+    position = 0
+    for link in _PLAIN_LINK.finditer(content):
+        if not _plain_gap(content, position, link.start()):
+            return None
+        if link.start() > position:
+            pieces.append(Piece("text", content[position:link.start()]))
+        pieces.append(Piece("link", link[1].strip(), lower_scheme(link[2])))
+        position = link.end()
+    if not _plain_gap(content, position, len(content)):
+        return None
+    if position < len(content):
+        pieces.append(Piece("text", content[position:]))
+    return pieces
+
+
+def _plain_gap(content: str, start: int, end: int) -> bool:
+    gap = content[start:end]
+    return _PLAIN_TEXT.fullmatch(gap) is not None and "](" not in gap
+
+
 def _html_kind(raw: str) -> tuple[str, str]:
     """What an inline HTML tag does to the line (as a token type), and the href of an ``<a>`` or the
     src of an ``<img>``."""
@@ -333,6 +365,7 @@ class _Paper:
     seed: int  # index of the naming link in the line's pieces
     target: LinkTarget
     titled: bool
+    gap: int = 0  # where the text before the naming link starts: after the last link before it
     links: list[int] = field(default_factory=list)
     labels: set[str] = field(default_factory=set)
     identities: set[str] = field(default_factory=set)
@@ -374,6 +407,7 @@ def read_line(line: int, source: str, section: str, pieces: list[Piece], row: Ro
     linked = [(i, p) for i, p in enumerate(pieces) if p.kind == "link" and is_web_link(p)]
     targets = {i: parse_link(p.href.strip()) for i, p in linked}
     papers = _papers(linked, targets, row)
+    _find_gaps(pieces, papers)
     entries = []
     for number in range(len(papers)):
         entry = _entry(line, source, section, pieces, targets, papers, number, row)
@@ -385,6 +419,7 @@ def read_line(line: int, source: str, section: str, pieces: list[Piece], row: Ro
 def _papers(linked: list[tuple[int, Piece]], targets: dict[int, LinkTarget], row: Row | None) -> list[_Paper]:
     """Which links name a paper, and which links go with each (see the module's rules)."""
     papers: list[_Paper] = []
+    owner: dict[str, _Paper] = {}  # identity -> the first paper it belongs to (a line may list thousands)
     waiting: list[tuple[int, Piece]] = []  # links before the first paper go with it
     for index, piece in linked:
         target, label = targets[index], _label(piece.text)
@@ -393,7 +428,7 @@ def _papers(linked: list[tuple[int, Piece]], targets: dict[int, LinkTarget], row
         current = papers[-1] if papers else None
         may_name = row is None or row.can_name_a_paper(piece)
         if may_name and target.role == "paper" and not generic:
-            current = next((p for p in papers if _identity(target) in p.identities), None)
+            current = owner.get(_identity(target))
             if current is None:
                 papers.append(current := _Paper(index, target, titled=True))
         elif may_name and (target.role == "paper" or generic) and (
@@ -404,6 +439,9 @@ def _papers(linked: list[tuple[int, Piece]], targets: dict[int, LinkTarget], row
             waiting.append((index, piece))
         else:
             current.take(index, label, target, generic)
+            identity = _identity(target)
+            if identity in current.identities and (identity not in owner or owner[identity].seed > current.seed):
+                owner[identity] = current
     if not papers:  # no paper link: the first titled web page (a blog post) is the entry
         index = next((i for i, p in linked if targets[i].role == "web" and not is_generic(p.text)), None)
         if index is None:
@@ -518,8 +556,8 @@ def _label_venue(label: str) -> str | None:
 
 def _span(pieces: list[Piece], papers: list[_Paper], number: int) -> range:
     """Where a paper's part of the line lies: from after the previous paper's links to the next's."""
-    stop = _gap_start(pieces, papers, number + 1) if number + 1 < len(papers) else len(pieces)
-    return range(_gap_start(pieces, papers, number), stop)
+    stop = papers[number + 1].gap if number + 1 < len(papers) else len(pieces)
+    return range(papers[number].gap, stop)
 
 
 def _late_date(trailing: list[str]) -> tuple[int, int | None] | None:
@@ -543,8 +581,7 @@ def _untitled(pieces: list[Piece], papers: list[_Paper], number: int, rest: str,
               targets: dict[int, LinkTarget]) -> tuple[str, str | None, str | None, str]:
     """Title, authors, venue and shape of a paper whose link is only labelled (``[[paper]]``, ``[pdf]``)."""
     paper = papers[number]
-    start = _gap_start(pieces, papers, number)
-    own = pieces[start:paper.seed]
+    own = pieces[paper.gap:paper.seed]
     strong = next((i for i, p in enumerate(own) if p.kind == "strong" and p.text.strip()), None)
     if strong is not None and _bracketed(own, strong):  # [**ShortName**] Title [[pdf]](…): a tag, not the title
         strong = None
@@ -577,12 +614,16 @@ def _bracketed(pieces: list[Piece], index: int) -> bool:
     return before.rstrip().endswith("[") and after.lstrip().startswith("]") and bool(after.lstrip()[1:].strip())
 
 
-def _gap_start(pieces: list[Piece], papers: list[_Paper], number: int) -> int:
-    """Where the text before a paper's link starts: after the last link before it (0 for the first)."""
-    if number == 0:
-        return 0
-    seed = papers[number].seed
-    return max(i for i in range(seed) if pieces[i].kind in ("link", "image")) + 1
+def _find_gaps(pieces: list[Piece], papers: list[_Paper]) -> None:
+    """Set where the text before each paper's link starts: after the last link or image before it
+    (0 for the first paper); one pass over the line, however many papers it lists."""
+    after_last = 0
+    seeds = {paper.seed: paper for paper in papers[1:]}
+    for index, piece in enumerate(pieces):
+        if index in seeds:
+            seeds[index].gap = after_last
+        if piece.kind in ("link", "image"):
+            after_last = index + 1
 
 
 def _flat(pieces: Sequence[Piece]) -> str:
@@ -596,14 +637,13 @@ def _around(pieces: list[Piece], papers: list[_Paper], number: int) -> tuple[str
     cell border), or before a ``[Tag]`` that opens the second paper.
     """
     seed = papers[number].seed
-    start = _gap_start(pieces, papers, number)
-    before = _flat(pieces[start:seed])
+    before = _flat(pieces[papers[number].gap:seed])
     if number:
         before = _share(before, papers[number].titled)[1]
     if number + 1 == len(papers):
         return before, _flat(pieces[seed + 1:])
     following = papers[number + 1]
-    stop = _gap_start(pieces, papers, number + 1)
+    stop = following.gap
     return before, _flat(pieces[seed + 1:stop]) + _share(_flat(pieces[stop:following.seed]), following.titled)[0]
 
 

@@ -8,10 +8,10 @@ runs cannot interleave.  The format is documented in README.md ("The lockfile").
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +20,12 @@ from typing import Any
 
 from .errors import AwesomeBibError
 from .keys import DEFAULT_KEY_FORMAT
-from .model import Record
+from .merge import canonical
+from .model import DATE_FIELDS, NAME_FIELDS, Record, csl_field_problem
 
 FORMAT_VERSION = 1
+# CSL fields whose values are structures: names, dates, custom.
+_STRUCTURED = NAME_FIELDS | DATE_FIELDS | {"custom"}
 
 
 @dataclass
@@ -49,12 +52,19 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
     _expect(data, dict, record_id)
     _expect(data["key"], str, f"{record_id} key")
     _expect(data["csl"], dict, f"{record_id} csl")
+    for name, value in data["csl"].items():
+        # Text is right for every field but the structured ones: skip the check for it (the common case).
+        problem = None if type(value) is str and name not in _STRUCTURED else csl_field_problem(name, value)
+        if problem:
+            raise TypeError(f"{record_id} csl {name} {problem}")
     _expect(data.get("provenance", {}), dict, f"{record_id} provenance")
     for name, origin in data.get("provenance", {}).items():
         _expect(origin, dict, f"{record_id} provenance {name}")
     _expect(data.get("notes", []), list, f"{record_id} notes")
     _expect(data.get("status", "listed"), str, f"{record_id} status")
     csl = {"id": data["key"], **data["csl"]}
+    if "DOI" in csl:
+        csl["DOI"] = canonical("DOI", csl["DOI"])  # lockfiles written before DOIs were lower-cased
     return Record(
         id=record_id,
         csl=csl,
@@ -69,9 +79,19 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
 def same_content(first: Lockfile, second: Lockfile) -> bool:
     """Whether two lockfiles would be written the same (cheaper than comparing their text)."""
     return first.key_format == second.key_format and first.records.keys() == second.records.keys() and all(
-        _record_to_json(record) == _record_to_json(second.records[record_id])
-        for record_id, record in first.records.items()
+        _same_record(record, second.records[record_id]) for record_id, record in first.records.items()
     )
+
+
+def _same_record(first: Record, second: Record) -> bool:
+    """``_record_to_json(first) == _record_to_json(second)``, without building either."""
+    return (first.key == second.key and first.status == second.status and first.list_hash == second.list_hash
+            and first.notes == second.notes and first.provenance == second.provenance
+            and len(first.csl) == len(second.csl)
+            and all(name == "id" or second.csl.get(name, _MISSING) == value for name, value in first.csl.items()))
+
+
+_MISSING = object()
 
 
 def _expect(value: Any, kind: type, where: str) -> None:
@@ -151,31 +171,74 @@ def save(path: Path, lock: Lockfile) -> None:
 
 
 def _guard_path(path: Path) -> Path:
-    """The guard lives in the user's cache folder, so nothing is left beside the user's list."""
-    from platformdirs import user_cache_dir
+    """The guard sits beside the lockfile's real path (symlinks followed): every run that writes this
+    lockfile meets it, whatever its HOME or user folders say."""
+    real = path.resolve()
+    return real.with_name(f".{real.name}.lck")
 
-    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
-    return Path(user_cache_dir("awesome-bib")) / "locks" / f"{digest}.lck"
+
+# How long a waiting writer sleeps between two tries for the guard.
+_GUARD_POLL = 0.05
 
 
 @contextmanager
 def exclusive(path: Path, wait: float = 0) -> Iterator[None]:
     """Hold the lockfile's guard for a run that writes it.  Another run holding it makes this one
-    fail clearly, at once or after ``wait`` seconds (quick writers can afford to wait)."""
-    from filelock import FileLock, Timeout
+    fail clearly, at once or after ``wait`` seconds (quick writers can afford to wait).
 
+    The guard is a file beside the lockfile, locked with ``flock`` (the system frees it when a run
+    dies, even by kill -9) and removed when the run lets go.  Temporary files a killed run left
+    beside the lockfile are removed once the guard is held: nobody else can be writing them."""
     guard = _guard_path(path)
+    descriptor = _acquire(guard, path, wait)
     try:
-        guard.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(guard), timeout=wait)
-        lock.acquire()
-    except Timeout:
-        raise AwesomeBibError(
-            f"{path}: another awesome-bib run is updating this lockfile; wait for it to finish"
-        ) from None
-    except OSError as error:
-        raise AwesomeBibError(f"{guard}: cannot lock: {error.strerror or error}") from None
-    try:
+        _remove_temporaries(path)
         yield
     finally:
-        lock.release()
+        # Removed while still held: a run that opened the old file sees it is gone and tries again.
+        guard.unlink(missing_ok=True)
+        os.close(descriptor)
+
+
+def _acquire(guard: Path, path: Path, wait: float) -> int:
+    import fcntl
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            guard.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(guard, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise AwesomeBibError(f"{guard}: cannot lock: {error.strerror or error}") from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            if time.monotonic() >= deadline:
+                raise AwesomeBibError(
+                    f"{path}: another awesome-bib run is updating this lockfile; wait for it to finish"
+                ) from None
+            time.sleep(_GUARD_POLL)
+            continue
+        except OSError as error:
+            os.close(descriptor)
+            raise AwesomeBibError(f"{guard}: cannot lock: {error.strerror or error}") from None
+        try:
+            current = os.stat(guard)
+        except FileNotFoundError:
+            current = None
+        if current is not None and os.path.samestat(os.fstat(descriptor), current):
+            return descriptor
+        os.close(descriptor)  # the previous holder removed the file we locked: lock the new one
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Remove ``.<name>.*.tmp`` beside the lockfile: what :func:`write_atomic` leaves when killed."""
+    prefix = f".{path.name}."
+    try:
+        found = [entry.path for entry in os.scandir(path.parent)
+                 if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and entry.is_file()]
+    except OSError:
+        return
+    for name in found:
+        Path(name).unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import AwesomeBibError
-from .identifiers import arxiv_doi, arxiv_id_date, parse_arxiv_id
+from .identifiers import arxiv_doi, arxiv_id_date, normalize_doi, parse_arxiv_id
 from .model import Record
 
 if TYPE_CHECKING:  # only for annotations: reading overrides must not load the HTTP client
@@ -64,7 +64,16 @@ def trusted_part(record: Record) -> tuple[dict[str, Any], dict[str, dict[str, An
     return csl, provenance
 
 
+def canonical(name: str, value: Any) -> Any:
+    """A field's value in the one form records store: DOIs lower case and bare, whoever wrote them
+    (DBLP and the overrides may write ``10.1023/A:…``, Crossref ``10.1023/a:…``)."""
+    if name == "DOI" and isinstance(value, str):
+        return normalize_doi(value) or value.strip().lower()
+    return value
+
+
 def assign(csl: dict[str, Any], name: str, value: Any) -> None:
+    value = canonical(name, value)
     if name.startswith("custom."):
         csl.setdefault("custom", {})[name[len("custom."):]] = value
     else:
@@ -205,7 +214,7 @@ def apply_overrides(record: Record, overrides: Mapping[str, Any] | None) -> bool
         else:
             assign(record.csl, name, copy.deepcopy(value))
         record.provenance[name] = {"source": "override"}
-        changed |= name in IDENTIFYING_FIELDS and before != value
+        changed |= name in IDENTIFYING_FIELDS and before != canonical(name, value)
         if name == "custom.arxiv" and before != value:
             follow_arxiv_id(record, before, value)
     return changed

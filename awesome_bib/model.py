@@ -118,3 +118,48 @@ class Record:
     @property
     def key(self) -> str:
         return str(self.csl["id"])
+
+
+NAME_FIELDS = frozenset({"author", "editor", "translator", "container-author", "collection-editor",
+                         "composer", "director", "illustrator", "interviewer", "recipient", "reviewed-author"})
+DATE_FIELDS = frozenset({"issued", "accessed", "event-date", "original-date", "submitted", "available-date"})
+
+
+def csl_field_problem(field: str, value: Any) -> str | None:
+    """What is wrong with a CSL field's value, in words for the user; None when it is right."""
+    if field in NAME_FIELDS:
+        if not isinstance(value, list) or not all(isinstance(name, dict) for name in value):
+            return 'must be a list of names, e.g. [{ family = "Jiang", given = "A." }, { literal = "Qwen Team" }]'
+        if not all(isinstance(part, str) for name in value for part in name.values()):
+            return "names must hold text (family, given, literal, …)"
+        return None
+    if field in DATE_FIELDS:
+        parts = value.get("date-parts") if isinstance(value, dict) else None
+        if not (isinstance(parts, list) and parts and all(isinstance(p, list) for p in parts)
+                and all(isinstance(n, int) for p in parts for n in p)):
+            return "must be a date, e.g. { date-parts = [[2024, 5]] }"
+        return None
+    if field == "custom":
+        if not isinstance(value, dict):
+            return "must be a table, e.g. custom = { arxiv = \"2401.04088\" }"
+        return next((f"{name} {problem}" for name, inner in value.items()
+                     if (problem := _custom_problem(name, inner))), None)
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return "must be text or a number"
+    return None
+
+
+# custom keys awesome-bib writes and reads, by the shape their values have.
+_CUSTOM_LISTS = frozenset({"sections", "section-paths", "code"})
+_CUSTOM_TABLES = frozenset({"ids"})
+_CUSTOM_TEXTS = frozenset({"arxiv", "arxiv-category", "venue-tag", "venue-kind"})
+
+
+def _custom_problem(name: str, value: Any) -> str | None:
+    if name in _CUSTOM_LISTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        return "must be a list of text"
+    if name in _CUSTOM_TABLES and not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+        return "must be a table of text"
+    if name in _CUSTOM_TEXTS and not isinstance(value, str):
+        return "must be text"
+    return None

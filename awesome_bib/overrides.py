@@ -26,7 +26,7 @@ from typing import Any
 from .config import read_toml
 from .errors import AwesomeBibError
 from .merge import apply_overrides, flat
-from .model import Record
+from .model import Record, csl_field_problem
 
 Overrides = dict[str, dict[str, Any]]
 log = logging.getLogger("awesome_bib.overrides")
@@ -66,38 +66,12 @@ def load_overrides(path: Path, records: Iterable[Record]) -> Overrides:
         if not isinstance(removed, list) or not all(isinstance(field, str) for field in removed):
             raise AwesomeBibError(f"{path}: [{name}] remove must be a list of field names")
         for field, value in fields.items():
-            problem = _type_problem(field, value)
+            problem = csl_field_problem(field, value)
             if problem:
                 raise AwesomeBibError(f"{path}: [{name}] {field} {problem}")
         fields.update(dict.fromkeys(removed))
         overrides.setdefault(known[name], {}).update(fields)
     return overrides
-
-
-NAME_FIELDS = frozenset({"author", "editor", "translator", "container-author", "collection-editor",
-                         "composer", "director", "illustrator", "interviewer", "recipient", "reviewed-author"})
-DATE_FIELDS = frozenset({"issued", "accessed", "event-date", "original-date", "submitted", "available-date"})
-
-
-def _type_problem(field: str, value: Any) -> str | None:
-    """What is wrong with a CSL field's value, in words for the user; None when it is right."""
-    if field in NAME_FIELDS:
-        if not isinstance(value, list) or not all(isinstance(name, dict) for name in value):
-            return 'must be a list of names, e.g. [{ family = "Jiang", given = "A." }, { literal = "Qwen Team" }]'
-        if not all(isinstance(part, str) for name in value for part in name.values()):
-            return "names must hold text (family, given, literal, …)"
-        return None
-    if field in DATE_FIELDS:
-        parts = value.get("date-parts") if isinstance(value, dict) else None
-        if not (isinstance(parts, list) and parts and all(isinstance(p, list) for p in parts)
-                and all(isinstance(n, int) for p in parts for n in p)):
-            return "must be a date, e.g. { date-parts = [[2024, 5]] }"
-        return None
-    if field == "custom":
-        return None if isinstance(value, dict) else "must be a table, e.g. custom = { arxiv = \"2401.04088\" }"
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        return "must be text or a number"
-    return None
 
 
 def stale_overrides(record: Record, wanted: dict[str, Any]) -> bool:

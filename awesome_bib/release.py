@@ -16,7 +16,8 @@ Layout of ``--out`` (paths follow the section paths)::
     <list>.zip       everything above, for the release page
 
 Files a previous release wrote (as its manifest says) and this one does not are removed; nothing
-else in the folder is touched.
+else in the folder is touched, and nothing outside it: the manifest is untrusted input (it may be
+committed to a repository whose CI runs ``release``), so its paths and any symlinks are checked first.
 """
 
 from __future__ import annotations
@@ -202,9 +203,14 @@ def write_release(out: Path, files: dict[str, bytes], protect: Path | None = Non
     """Write the files (each atomically), remove what the previous release wrote and this one
     does not; returns the removed paths.
 
-    A file that is already there and that no earlier release wrote (the list itself, say, with
-    ``--out .``) is never overwritten: that is an error, before anything is written."""
+    Everything is checked before anything is written or removed: a file that is already there and
+    that no earlier release wrote (the list itself, say, with ``--out .``) is never overwritten, a
+    path that a symlink takes outside ``out`` is never written or removed, and a manifest that is not
+    one this command wrote is an error rather than a list of files to delete."""
     previous = _previous_files(out)
+    stale = sorted(previous - set(files))
+    for name in sorted({*files, *stale}):
+        _inside(out, name)
     for name in sorted(files):
         target = out / name
         mine = name in previous and not (protect is not None and target.resolve() == protect.resolve())
@@ -213,28 +219,77 @@ def write_release(out: Path, files: dict[str, bytes], protect: Path | None = Non
                 f"{target}: exists and was not written by an earlier release; choose another --out "
                 "(an empty folder such as exports/) or move that file"
             )
+    if protect is not None:
+        stale = [name for name in stale if (out / name).resolve() != protect.resolve()]
+    for name in stale:
+        if (out / name).is_dir():
+            raise _bad_manifest(out, f"{name!r} is a folder")
     for name, data in files.items():
         try:
             write_atomic(out / name, data)
         except OSError as error:
             raise AwesomeBibError(f"{out / name}: cannot write: {error.strerror or error}") from None
-    stale = sorted(previous - set(files))
     for name in stale:
-        (out / name).unlink(missing_ok=True)
-        _remove_empty_parents(out / name, out)
+        try:
+            (out / name).unlink(missing_ok=True)
+            _remove_empty_parents(out / name, out)
+        except OSError as error:
+            raise AwesomeBibError(f"{out / name}: cannot remove: {error.strerror or error}") from None
     return stale
 
 
+def _inside(out: Path, name: str) -> None:
+    """Refuse ``out/name`` when a symlink on the way takes it outside ``out``."""
+    root = out.resolve()
+    target = (out / name).resolve()
+    if target != root and root not in target.parents:
+        raise AwesomeBibError(
+            f"{out / name}: a symlink leads outside {out} (to {target}); release writes and removes "
+            "only inside --out: remove the symlink or choose another --out"
+        )
+
+
 def _previous_files(out: Path) -> set[str]:
+    """The files the previous release wrote, as its manifest says (none without a manifest)."""
+    path = out / MANIFEST
     try:
-        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
         return set()
-    names = set(manifest.get("files", {})) | {MANIFEST}
-    if isinstance(manifest.get("archive"), str):
+    except (OSError, UnicodeDecodeError) as error:
+        raise AwesomeBibError(f"{path}: cannot read the previous release's manifest: {error}") from None
+    try:
+        manifest = json.loads(text)
+    except ValueError as error:
+        raise _bad_manifest(out, f"not JSON: {error}") from None
+    if not isinstance(manifest, dict):
+        raise _bad_manifest(out, "not a JSON object")
+    listed = manifest.get("files", {})
+    if not isinstance(listed, dict):
+        raise _bad_manifest(out, "'files' is not an object")
+    names = set(listed) | {MANIFEST}
+    if "archive" in manifest:
+        if not isinstance(manifest["archive"], str):
+            raise _bad_manifest(out, "'archive' is not a string")
         names.add(manifest["archive"])
-    # Only paths inside the folder: a hand-edited manifest must not make us delete elsewhere.
-    return {name for name in names if not Path(name).is_absolute() and ".." not in Path(name).parts}
+    for name in sorted(names):
+        if not _plain_relative(name):
+            raise _bad_manifest(out, f"{name!r} is not a plain path inside the folder")
+    return names
+
+
+def _plain_relative(name: str) -> bool:
+    """A path as release writes them: relative, ``/``-separated, no ``.``, ``..`` or empty parts."""
+    parts = name.split("/")
+    return bool(name) and "\\" not in name and "\0" not in name and all(
+        part not in ("", ".", "..") for part in parts)
+
+
+def _bad_manifest(out: Path, detail: str) -> AwesomeBibError:
+    return AwesomeBibError(
+        f"{out / MANIFEST}: not a manifest release can trust ({detail}); nothing was written or removed: "
+        "restore it from the previous release, or delete it and remove stale files by hand"
+    )
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:
@@ -242,4 +297,3 @@ def _remove_empty_parents(path: Path, root: Path) -> None:
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
-

@@ -27,6 +27,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -89,6 +90,10 @@ _ENV_SUFFIXES = {
 }
 
 
+# One plain e-mail address: it goes into a request header, where a line break would start another.
+_MAILTO = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
 def load_settings(
     config: Mapping[str, Any] | None = None,
     *,
@@ -116,6 +121,11 @@ def load_settings(
             f"config [services]: unknown service {', '.join(unknown)}; known: {', '.join(SERVICES)}"
         )
     mailto = env.get("AWESOME_BIB_MAILTO") or mailto or None
+    if mailto is not None and not _MAILTO.fullmatch(mailto):
+        raise AwesomeBibError(
+            f"mailto {mailto!r} (--mailto, AWESOME_BIB_MAILTO or [resolve] mailto): give one e-mail "
+            "address, e.g. you@example.org"
+        )
     defaults = DEFAULTS | {"crossref": CROSSREF_POLITE if mailto else CROSSREF_PUBLIC}
     resolved = {}
     for name in SERVICES:

@@ -18,7 +18,7 @@ from awesome_bib import latex_text
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export import bibtex
 from awesome_bib.export.bibtex import FIELD_ORDER, to_bibtex
-from awesome_bib.latex_text import escape_latex, normalize_text, protect_title, unescape_latex
+from awesome_bib.latex_text import escape_latex, normalize_text, pdflatex_subset, protect_title, unescape_latex
 
 DATA = Path(__file__).parent / "data" / "bibtex"
 ITEMS: list[dict[str, Any]] = json.loads((DATA / "items.json").read_text(encoding="utf-8"))
@@ -47,9 +47,9 @@ def _parsed_fields(bib_text: str) -> dict[str, dict[str, str]]:
     return {entry.key: {f.key: str(f.value) for f in entry.fields} for entry in library.entries}
 
 
-def _title_through_bibtexparser(title: str) -> str:
+def _title_through_bibtexparser(title: str, *, unicode: bool = False) -> str:
     item = {"id": "k", "type": "article", "title": title}
-    return _parsed_fields(to_bibtex([item]))["k"]["title"]
+    return _parsed_fields(to_bibtex([item], unicode=unicode))["k"].get("title", "")
 
 
 def _balanced(text: str) -> bool:
@@ -270,9 +270,12 @@ def test_ascii_text_yields_only_the_fixed_spellings(title: str) -> None:
 @given(ANY_TITLE)
 def test_any_title_survives_bibtex_and_reads_back_the_same(title: str) -> None:
     assume(normalize_text(title))
-    value = _title_through_bibtexparser(title)
+    value = _title_through_bibtexparser(title, unicode=True)
     assert _balanced(value)
     assert unescape_latex(value) == normalize_text(title)
+    for_pdflatex = _title_through_bibtexparser(title)
+    assert for_pdflatex.isascii() and _balanced(for_pdflatex)
+    assert unescape_latex(for_pdflatex) == normalize_text(pdflatex_subset(title)[0])
 
 
 def test_every_non_ascii_spelling_is_one_braced_group() -> None:

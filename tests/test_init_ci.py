@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,8 @@ import pytest
 import yaml
 
 from awesome_bib import __version__
-from conftest import SEED, run
+from conftest import DATA, SEED, run
+from tests.fakeapi import FakeAPI
 
 WORKFLOW = Path(".github/workflows/awesome-bib.yml")
 
@@ -67,10 +71,9 @@ def test_tags_resolve_release_and_attach_the_archive_and_bib_files(repo: Path) -
     assert release["if"] == "github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v')"
     assert release["permissions"] == {"contents": "write"}
     steps = commands(release)
-    assert steps[1:3] == [
-        'awesome-bib resolve --list "$AWESOME_BIB_LIST"',
-        'awesome-bib release --list "$AWESOME_BIB_LIST" --out exports/ --site',
-    ]
+    assert 'awesome-bib resolve --list "$AWESOME_BIB_LIST" || code=$?' in steps[1]
+    assert 'awesome-bib status --list "$AWESOME_BIB_LIST"' in steps[1] and "$GITHUB_STEP_SUMMARY" in steps[1]
+    assert steps[2] == 'awesome-bib release --list "$AWESOME_BIB_LIST" --out exports/ --site'
     upload = next(step for step in release["steps"] if step.get("name") == "Attach them to the release")
     assert upload["env"] == {"GH_TOKEN": "${{ github.token }}", "TAG": "${{ github.ref_name }}"}
     assert 'gh release upload "$TAG" exports/*.zip exports/*.bib --clobber' in upload["run"]
@@ -153,3 +156,70 @@ def test_the_release_step_is_a_command_line_that_writes_the_page_pages_publishes
     result = run(*argv)
     assert result.exit_code == 0, result.stderr
     assert (repo / "exports" / "index.html").is_file() and (repo / "exports" / "all.bib").is_file()
+
+
+ROOT = Path(__file__).parent.parent
+
+
+def run_release_job(repo: Path, tmp_path: Path, env: dict[str, str]) -> tuple[list[int], Path, Path]:
+    """Run the release job's shell steps as a runner would (bash -e, the workflow's and the step's env),
+    with `awesome-bib` from this worktree (instead of the pip install step) and a `gh` that records its
+    arguments; stops at the first failing step. Returns the exit codes, the job summary and gh's log."""
+    bin_dir, summary, gh_log = tmp_path / "bin", tmp_path / "summary.md", tmp_path / "gh.log"
+    bin_dir.mkdir()
+    (bin_dir / "awesome-bib").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m awesome_bib "$@"\n')
+    (bin_dir / "gh").write_text(f'#!/bin/sh\necho "$@" >> "{gh_log}"\n[ "$2" != view ]\n')
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    workflow = load(repo / WORKFLOW)
+    job_env = {**os.environ, **env, **workflow["env"], "GITHUB_STEP_SUMMARY": str(summary),
+               "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+               "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    codes = []
+    for step in workflow["jobs"]["release"]["steps"]:
+        if "run" not in step or "pip install" in step["run"]:
+            continue
+        step_env = {name: value.replace("${{ github.token }}", "token").replace("${{ github.ref_name }}", "v1.0.0")
+                    for name, value in step.get("env", {}).items()}
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                              cwd=repo, env={**job_env, **step_env}, capture_output=True, text=True, timeout=120)
+        codes.append(done.returncode)
+        if done.returncode:
+            break
+    return codes, summary, gh_log
+
+
+@pytest.fixture
+def unresolvable_repo(repo: Path) -> Path:
+    """A list the fake services know all but one paper of, fast retries beside it."""
+    text = (DATA / "lists" / "resolvable.md").read_text("utf-8")
+    (repo / "README.md").write_text(
+        text + "\n[Arxiv'24] [A Paper arXiv Does Not Have](https://arxiv.org/abs/2401.99999)\n", "utf-8")
+    (repo / "awesome-bib.toml").write_text("".join(
+        f"[services.{name}]\nretries = 1\nbackoff = 0.01\ntimeout = 2\n\n"
+        for name in ("arxiv", "crossref", "dblp", "semanticscholar")), "utf-8")
+    assert run("init-ci").exit_code == 0
+    return repo
+
+
+def test_the_release_job_releases_with_unresolved_papers_and_counts_them(
+        unresolvable_repo: Path, tmp_path: Path, fake_api: FakeAPI) -> None:
+    codes, summary, gh_log = run_release_job(unresolvable_repo, tmp_path, fake_api.env())
+    assert codes == [0, 0, 0]
+    text = summary.read_text("utf-8")
+    assert "1 unresolved" in text and "paper2024arxiv (arxiv:2401.99999)" in text
+    view, create, upload = gh_log.read_text().splitlines()
+    assert view.startswith("release view v1.0.0") and create.startswith("release create v1.0.0 --verify-tag")
+    attached = upload.split()[3:-1]
+    assert upload.startswith("release upload v1.0.0 ") and upload.endswith(" --clobber")
+    assert "exports/resolvable.zip" in attached and "exports/all.bib" in attached
+    assert all((unresolvable_repo / name).is_file() for name in attached)
+    bib = (unresolvable_repo / "exports" / "all.bib").read_text("utf-8")
+    assert "{arXiv} Does Not Have" in bib and "Mixtral of Experts" in bib
+
+
+def test_the_release_job_fails_on_a_real_error(unresolvable_repo: Path, tmp_path: Path, fake_api: FakeAPI) -> None:
+    (unresolvable_repo / "README.lock.json").write_text("{ not json", "utf-8")
+    codes, _, gh_log = run_release_job(unresolvable_repo, tmp_path, fake_api.env())
+    assert codes == [2]
+    assert not gh_log.exists() and not (unresolvable_repo / "exports").exists()

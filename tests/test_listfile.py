@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.listfile import parse_list, read_list, slugify
@@ -333,3 +335,107 @@ def test_sections_text_is_indented_by_depth_not_heading_level() -> None:
 )
 def test_link_texts_that_name_a_resource_not_a_title(label: str, generic: bool) -> None:
     assert is_generic(label) is generic
+
+
+def test_a_line_with_thousands_of_links_gives_every_paper_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work per link stays constant (counted, not timed: bench/bench_parse.py measures the time)."""
+    from awesome_bib import listline
+
+    calls = 0
+    real_identity = listline._identity
+
+    def counted(target: object) -> str:
+        nonlocal calls
+        calls += 1
+        return real_identity(target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(listline, "_identity", counted)
+    links = 2_000
+    papers = ", ".join(f"[Paper number {n}](https://arxiv.org/abs/2401.{n:05d})" for n in range(links))
+    parsed = parse_list(f"# One line\n\n## Papers\n\n- [ICML'24] {papers} [[Code](https://github.com/a/b)]\n")
+    assert [e.title for e in parsed.entries] == [f"Paper number {n}" for n in range(links)]
+    assert parsed.entries[0].venue_tag == "ICML'24"
+    assert parsed.entries[-1].code == ("https://github.com/a/b",)
+    assert calls < 10 * links
+
+
+DEEP_PAPER = "[Arxiv'24] [Deep Paper](https://arxiv.org/abs/2401.00001)"
+AFTER_DEEP = "\n\n## Later\n\n[Arxiv'24] [After](https://arxiv.org/abs/2401.00002)\n"
+
+
+def _nested_quote(depth: int) -> str:
+    return ">" * depth + " " + DEEP_PAPER
+
+
+def _nested_list(depth: int) -> str:
+    return "\n".join("  " * level + "- item" for level in range(depth)) + "\n" + "  " * depth + "- " + DEEP_PAPER
+
+
+@pytest.mark.parametrize(("nest", "depth"), [(_nested_quote, 20), (_nested_quote, 25), (_nested_quote, 300),
+                                             (_nested_list, 10), (_nested_list, 12), (_nested_list, 300)])
+def test_papers_at_any_depth_of_nesting_are_kept_and_so_is_the_rest(nest: object, depth: int) -> None:
+    body = nest(depth)  # type: ignore[operator]
+    parsed = parse_list("# T\n\n## Deep\n\n" + body + AFTER_DEEP)
+    found = {e.title: (e.section, e.line, e.venue_tag) for e in parsed.entries}
+    deep_line = 5 + body.count("\n")
+    assert found == {"Deep Paper": ("deep", deep_line, "Arxiv'24"), "After": ("later", deep_line + 4, "Arxiv'24")}
+    assert [s.path for s in parsed.sections] == ["deep", "later"]
+
+
+def test_sections_count_deeply_nested_papers(tmp_path: Path) -> None:
+    listing = tmp_path / "README.md"
+    listing.write_text("# T\n\n## Deep\n\n" + _nested_list(15) + AFTER_DEEP, "utf-8")
+    assert [s["total"] for s in json.loads(run("sections", "--list", listing, "--json").stdout)] == [1, 1]
+
+
+def _markdown_it_pieces(content: str) -> list[object]:
+    from awesome_bib.listfile import _inline_children, _markdown
+    from awesome_bib.listline import pieces_by_line
+
+    env: dict[str, object] = {}
+    [inline] = [t for t in _markdown().parse(content, env) if t.type == "inline"]
+    return [piece for line in pieces_by_line(_inline_children(inline, env)) for piece in line]
+
+
+def _one_line_paragraphs() -> list[str]:
+    from awesome_bib.listfile import _markdown
+
+    found = []
+    for path in [SEED, *sorted(DATA.rglob("*.md"))]:
+        for token in _markdown().parse(path.read_text("utf-8", errors="replace")):
+            if token.type == "inline" and "\n" not in token.content and token.content:
+                found.append(token.content)
+    return found
+
+
+def test_the_plain_line_reader_reads_every_line_it_takes_as_markdown_it_does() -> None:
+    from awesome_bib.listline import plain_pieces
+
+    lines = _one_line_paragraphs()
+    taken = [line for line in lines if _one_paragraph(line) and plain_pieces(line) is not None]
+    assert len(taken) > 150  # the seed's shape is the common case
+    for line in taken:
+        assert plain_pieces(line) == _markdown_it_pieces(line), line
+
+
+MARKDOWN_BITS = st.sampled_from(["[", "]", "(", ")", " ", "a", "B", "'24", "*", "_", "`", "\\", "<", ">", "&", "!",
+                                 "~", "](", "https://arxiv.org/abs/2401.00001", "HTTP://x.org/a_b", "[[Code]",
+                                 "[Arxiv'24] ", "[T](https://x.org/p)", "(https://y.org)", "&amp;", "é", "|"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(MARKDOWN_BITS, min_size=1, max_size=12).map("".join))
+def test_the_plain_line_reader_agrees_with_markdown_it_on_random_lines(line: str) -> None:
+    from awesome_bib.listline import plain_pieces
+
+    assume(_one_paragraph(line))  # a line markdown-it reads as one paragraph of exactly that text
+    plain = plain_pieces(line)
+    if plain is not None:
+        assert plain == _markdown_it_pieces(line)
+
+
+def _one_paragraph(content: str) -> bool:
+    from awesome_bib.listfile import _markdown
+
+    tokens = _markdown().parse(content)
+    return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == content

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,75 @@ def test_a_config_table_of_the_wrong_shape_is_a_clear_error(seed_copy: Path) -> 
     (seed_copy.parent / "awesome-bib.toml").write_text("keys = 3\n", "utf-8")
     result = run("export", "--list", seed_copy)
     assert result.exit_code == 2 and "awesome-bib.toml: keys must be a table" in result.stderr
+
+
+def _hold_guard_elsewhere(path: Path, home: Path) -> subprocess.Popen[str]:
+    """Another run, with another HOME (and user folders), holding the lockfile's guard until stdin closes."""
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"),
+           "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config")}
+    code = ("import sys; from pathlib import Path; from awesome_bib.lockfile import exclusive\n"
+            f"with exclusive(Path({str(path)!r})):\n    print('held', flush=True); sys.stdin.read()\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_runs_with_different_homes_exclude_each_other(seed_copy: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    run("export", "--list", seed_copy)
+    monkeypatch.setenv("HOME", str(tmp_path / "my-home"))
+    holder = _hold_guard_elsewhere(lockfile_path_for(seed_copy), tmp_path / "other-home")
+    try:
+        result = run("resolve", "--list", seed_copy, "--offline")
+    finally:
+        holder.communicate("")
+    assert result.exit_code == 2
+    assert "another awesome-bib run is updating this lockfile" in result.stderr
+
+
+def test_the_guard_is_gone_when_free_and_nothing_is_left_behind(seed_copy: Path,
+                                                                isolated_user_dirs: Path) -> None:
+    path = lockfile_path_for(seed_copy)
+    with lockfile.exclusive(path):
+        pass
+    assert run("export", "--list", seed_copy).exit_code == 0
+    assert run("resolve", "--list", seed_copy, "--offline").exit_code == 1
+    assert sorted(p.name for p in seed_copy.parent.iterdir()) == ["README.lock.json", "README.md"]
+    assert not [p for p in isolated_user_dirs.rglob("*") if p.suffix in (".lck", ".lock")]
+
+
+def test_temporary_files_of_a_killed_run_are_cleaned_on_the_next_write(seed_copy: Path) -> None:
+    assert run("export", "--list", seed_copy).exit_code == 0
+    litter = seed_copy.parent / ".README.lock.json.k1ll3d.tmp"
+    litter.write_text('{"half": ', "utf-8")
+    other = seed_copy.parent / ".notes.txt.k1ll3d.tmp"
+    other.write_text("not ours", "utf-8")
+    seed_copy.write_text(seed_copy.read_text("utf-8").replace("Mixtral-8x7B", "Mixtral 8x7B", 1), "utf-8")
+    assert run("export", "--list", seed_copy).exit_code == 0
+    assert not litter.exists() and other.exists()
+
+
+@pytest.mark.parametrize(("field", "value", "problem"), [
+    ("author", "Somebody", "csl author must be a list of names"),
+    ("author", [{"family": ["Jiang"]}], "csl author names must hold text"),
+    ("issued", "2024", "csl issued must be a date"),
+    ("title", ["Mixtral"], "csl title must be text or a number"),
+    ("custom", [], "csl custom must be a table"),
+    ("custom", {"sections": "survey"}, "csl custom sections must be a list of text"),
+    ("custom", {"ids": ["arxiv"]}, "csl custom ids must be a table of text"),
+])
+def test_a_lockfile_with_csl_fields_of_the_wrong_type_is_one_clear_line(
+        seed_copy: Path, field: str, value: object, problem: str) -> None:
+    run("export", "--list", seed_copy)
+    path = seed_copy.parent / "README.lock.json"
+    document = json.loads(path.read_text("utf-8"))
+    document["records"]["arxiv:2310.16795"]["status"] = "resolved"
+    document["records"]["arxiv:2310.16795"]["csl"][field] = value
+    path.write_text(json.dumps(document), "utf-8")
+    for command in (["export"], ["export", "-f", "csljson"], ["export", "-f", "text"], ["status"]):
+        result = run(*command, "--list", seed_copy)
+        assert result.exit_code == 2, (command, result.stderr)
+        [line] = result.stderr.splitlines()
+        assert "internal error" not in line and str(path) in line
+        assert f"arxiv:2310.16795 {problem}" in line

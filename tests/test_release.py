@@ -10,10 +10,11 @@ from pathlib import Path
 
 import bibtexparser
 import jsonschema
+import pytest
 import rispy
 import yaml
 
-from conftest import DATA, run
+from conftest import DATA, Outcome, run
 
 REPOSITORY_EXPORTS = Path(__file__).parent.parent / "exports"
 
@@ -130,3 +131,83 @@ def test_sections_named_like_release_files_do_not_collide(tmp_path: Path) -> Non
     assert len(json.loads((out / "all-section.json").read_text("utf-8"))) == 1
     assert json.loads((out / "manifest.json").read_text("utf-8"))["list"]["papers"] == 3
     assert (out / "manifest-section.bib").exists() and (out / "readme-section.md").exists()
+
+
+def small_list(tmp_path: Path) -> Path:
+    listing = tmp_path / "list" / "README.md"
+    listing.parent.mkdir()
+    listing.write_text("# Small\n\n## Models\n\n[Arxiv'24] [A](https://arxiv.org/abs/2401.00001)\n\n"
+                       "### Sparse\n\n[Arxiv'24] [B](https://arxiv.org/abs/2401.00002)\n", "utf-8")
+    return listing
+
+
+def one_line_error(result: Outcome, *needles: str) -> str:
+    assert result.exit_code == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert "internal error" not in line and line.startswith("awesome-bib: error: ")
+    for needle in needles:
+        assert needle in line
+    return line
+
+
+def test_a_symlink_in_the_manifest_never_reaches_outside_out(tmp_path: Path) -> None:
+    listing = small_list(tmp_path)
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    release(out, "--list", listing)
+    outside.mkdir()
+    (outside / "victim.txt").write_text("keep me", "utf-8")
+    (out / "link").symlink_to("../outside", target_is_directory=True)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    manifest["files"]["link/victim.txt"] = {"sha256": "0" * 64, "bytes": 7}
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    before = tree(out)
+    one_line_error(run("release", "--out", out, "--list", listing), "link/victim.txt", "outside")
+    assert (outside / "victim.txt").read_text("utf-8") == "keep me"
+    assert tree(out) == before
+
+
+def test_a_symlinked_folder_inside_out_is_never_written_through(tmp_path: Path) -> None:
+    listing = small_list(tmp_path)
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    (out / "models").symlink_to(outside, target_is_directory=True)
+    one_line_error(run("release", "--out", out, "--list", listing), "models/sparse.bib", "outside")
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in out.iterdir()) == ["models"]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "detail"),
+    [
+        ("[]", "not a JSON object"),
+        ("{not json", "not JSON"),
+        ('{"files": []}', "'files' is not an object"),
+        ('{"files": {"": {}}}', "''"),
+        ('{"files": {"./all.bib": {}}}', "'./all.bib'"),
+        ('{"files": {"/etc/passwd": {}}}', "'/etc/passwd'"),
+        ('{"files": {"a/../../x": {}}}', "'a/../../x'"),
+        ('{"files": {}, "archive": 3}', "'archive' is not a string"),
+    ],
+)
+def test_a_bad_manifest_is_one_clear_error_and_nothing_is_deleted(tmp_path: Path, manifest: str,
+                                                                 detail: str) -> None:
+    listing = small_list(tmp_path)
+    out = tmp_path / "out"
+    release(out, "--list", listing)
+    (out / "manifest.json").write_text(manifest, "utf-8")
+    before = tree(out)
+    one_line_error(run("release", "--out", out, "--list", listing), "manifest.json", detail)
+    assert tree(out) == before
+
+
+def test_a_manifest_naming_a_folder_removes_nothing(tmp_path: Path) -> None:
+    listing = small_list(tmp_path)
+    out = tmp_path / "out"
+    release(out, "--list", listing)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    manifest["files"]["models"] = {"sha256": "0" * 64, "bytes": 0}
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    before = tree(out)
+    one_line_error(run("release", "--out", out, "--list", listing), "manifest.json", "'models' is a folder")
+    assert tree(out) == before

@@ -90,6 +90,10 @@ def export(list_path: Path | None, section_queries: tuple[str, ...], export_all:
         raise AwesomeBibError("give either --all or --section, not both")
     if (style or sort != "list") and fmt in DATA_FORMATS:
         raise AwesomeBibError(f"--style and --sort apply to text, markdown and html, not {fmt}")
+    if output is not None and str(output) != "-" and not output.absolute().parent.is_dir():
+        problem = "not a folder" if output.absolute().parent.exists() else "no such folder; create it first"
+        raise AwesomeBibError(f"{output.parent}: {problem} (export -o writes a file into an existing folder "
+                              "and creates none)")
     library = open_library(list_path)
     chosen = library.select(list(section_queries)) if section_queries else None
     records = library.records_in(chosen)

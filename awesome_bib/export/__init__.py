@@ -14,7 +14,8 @@ FORMATS = DATA_FORMATS + REFERENCE_FORMATS
 
 @dataclass(frozen=True)
 class Rendered:
-    """What an export produced, and the entries a citation style could not render (key, why)."""
+    """What an export produced, and (key, why) for each entry it could not write in full: a citation
+    style could not render it, or BibTeX left out characters pdflatex cannot set."""
 
     text: str
     problems: tuple[tuple[str, str], ...] = ()
@@ -28,9 +29,10 @@ def render(
     Heavy modules (citeproc) are imported only when the format needs them.
     """
     if fmt == "bibtex":
-        from .bibtex import to_bibtex
+        from .bibtex import bibtex_and_problems
 
-        return Rendered(to_bibtex(items))
+        text, problems = bibtex_and_problems(items)
+        return Rendered(text, tuple(problems))
     if fmt == "biblatex":
         from .biblatex import to_biblatex
 

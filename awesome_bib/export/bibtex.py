@@ -33,8 +33,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import AwesomeBibError
-from ..latex_text import escape_latex, normalize_text, protect_title
-from ..model import CSLItem
+from ..latex_text import escape_latex, normalize_text, pdflatex_subset, protect_title
+from ..model import NAME_FIELDS, CSLItem
 
 FIELD_ORDER = (
     "author", "title", "booktitle", "journal", "howpublished", "institution", "volume", "number",
@@ -61,11 +61,30 @@ _SPLITS_NAMES = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
 
-def to_bibtex(items: Iterable[CSLItem]) -> str:
-    """One BibTeX entry per CSL item, in input order, a blank line between entries ("" for none)."""
-    return "\n".join(
-        write_entry(bibtex_type(item), key, _fields(item), FIELD_ORDER) for key, item in keyed(items, "BibTeX")
-    )
+def to_bibtex(items: Iterable[CSLItem], *, unicode: bool = False) -> str:
+    """One BibTeX entry per CSL item, in input order, a blank line between entries ("" for none).
+
+    For pdflatex + bibtex by default (see :func:`bibtex_and_problems`); ``unicode`` keeps every
+    printable character, for biber."""
+    return bibtex_and_problems(items, unicode=unicode)[0]
+
+
+def bibtex_and_problems(items: Iterable[CSLItem], *, unicode: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """The BibTeX text, and (key, what was left out) for each entry that lost characters.
+
+    Without ``unicode`` the text is ASCII that pdflatex and bibtex read whatever the titles hold:
+    characters LaTeX spells are spelled, invisible ones dropped, and those pdflatex cannot set (emoji,
+    scripts the standard fonts lack) left out and reported.  With ``unicode`` they stay, for biber."""
+    entries: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for key, item in keyed(items, "BibTeX"):
+        if not unicode:
+            item, left_out = _for_pdflatex(item)
+            if left_out:
+                problems.append((key, "left out what pdflatex cannot set: " + "; ".join(
+                    f"{name} {chars!r}" for name, chars in left_out.items())))
+        entries.append(write_entry(bibtex_type(item), key, _fields(item), FIELD_ORDER))
+    return "\n".join(entries), problems
 
 
 def keyed(items: Iterable[CSLItem], export: str) -> list[tuple[str, CSLItem]]:
@@ -84,6 +103,45 @@ def keyed(items: Iterable[CSLItem], export: str) -> list[tuple[str, CSLItem]]:
         keys_seen[key] = index
         pairs.append((key, item))
     return pairs
+
+
+# Fields written verbatim (percent-encoded), never as LaTeX text.
+_VERBATIM_FIELDS = frozenset({"id", "DOI", "URL"})
+
+
+def _for_pdflatex(item: CSLItem) -> tuple[CSLItem, dict[str, str]]:
+    """A copy of the item whose texts (names and custom values too) pdflatex can set, and per field
+    the characters left out."""
+    left_out: dict[str, str] = {}
+
+    def narrow(value: Any, field: str) -> Any:
+        if isinstance(value, str):
+            kept, lost = pdflatex_subset(value)
+            if lost:
+                left_out[field] = "".join(dict.fromkeys(left_out.get(field, "") + lost))
+            return kept
+        if isinstance(value, dict):
+            # A name's parts are reported as the name field; a custom value by its key.
+            return {name: narrow(inner, field if field in NAME_FIELDS else f"{field}.{name}")
+                    for name, inner in value.items()}
+        if isinstance(value, list):
+            return [narrow(inner, field) for inner in value]
+        return value
+
+    if not any(_has_non_ascii(value) for name, value in item.items() if name not in _VERBATIM_FIELDS):
+        return item, left_out  # the common case: nothing to narrow
+    narrowed = {name: value if name in _VERBATIM_FIELDS else narrow(value, name) for name, value in item.items()}
+    return narrowed, left_out
+
+
+def _has_non_ascii(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii()
+    if isinstance(value, dict):
+        return any(_has_non_ascii(inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_has_non_ascii(inner) for inner in value)
+    return False
 
 
 def bibtex_type(item: CSLItem) -> str:
