@@ -145,6 +145,8 @@ def pieces_by_line(children: Sequence[Token]) -> list[list[Piece]]:
         elif kind == "link_close":
             if link is not None:
                 link.text = link.text.strip()
+                if link.kind == "image" and link.text:  # [<img …> Title](…): an icon before a title
+                    link.kind = "link"
                 lines[-1].append(link)
             link = None
         elif kind == "image":

@@ -439,3 +439,12 @@ def _one_paragraph(content: str) -> bool:
 
     tokens = _markdown().parse(content)
     return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == content
+
+
+def test_an_icon_before_a_link_title_keeps_the_paper() -> None:
+    text = ("# T\n\n## S\n\n[Arxiv'24] [<img src=icon.png> Gating](https://arxiv.org/abs/2401.00101) "
+            "[[Code](https://github.com/a/b)]\n\n[Arxiv'24] [<img src=icon.png> Gating Two](https://arxiv.org/abs/2401.00102)\n")
+    parsed = parse_list(text, Path("README.md"))
+    assert [(e.title, e.code) for e in parsed.entries] == [
+        ("Gating", ("https://github.com/a/b",)), ("Gating Two", ())]
+    assert parsed.stray_links == [] and parsed.malformed == []
