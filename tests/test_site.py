@@ -66,7 +66,8 @@ def hostile_copy(tmp_path: Path) -> Path:
     listing.with_name("README.overrides.toml").write_text(
         '[routing2023btricks]\ntitle = "</script><script>window.pwned = 2</script> Routing"\n'
         'URL = "javascript:window.pwned = 3"\n'
-        'author = [{ literal = "<svg onload=window.pwned=4>" }, { family = "O\'Neil & Sons", given = "Pat" }]\n',
+        'author = [{ literal = "<svg onload=window.pwned=4>" }, { family = "O\'Neil & Sons", given = "Pat" }]\n'
+        '\n["arxiv:2401.00101"]\ntitle = "<img src=x onerror=\\"window.pwned=1\\"> Gating \\"Quoted\\" & \'Single\'"\n',
         "utf-8",
     )
     return listing
