@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from .bylines import read_byline
 from .errors import AwesomeBibError
-from .identifiers import parse_link
+from .ids import parse_link
 from .listline import (
     Piece,
     Row,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import AwesomeBibError
-from .identifiers import arxiv_doi, arxiv_id_date, parse_arxiv_id
+from .ids import arxiv_doi, arxiv_id_date, parse_arxiv_id
 from .model import Record
 
 if TYPE_CHECKING:  # only for annotations: reading overrides must not load the HTTP client

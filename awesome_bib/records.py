@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .identifiers import arxiv_doi, arxiv_id_date
+from .ids import arxiv_doi, arxiv_id_date
 from .model import CSLItem, Entry, Record, Section
 from .names import PARTICLES, SUFFIXES, split_name
 from .venues import Venue, VenueTag, parse_tag, venue_from_ids

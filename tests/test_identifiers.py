@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 import time
@@ -12,8 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awesome_bib import identifiers
-from awesome_bib.identifiers import (
+from awesome_bib.ids import (
     arxiv_doi,
     arxiv_id_date,
     is_valid_arxiv_id,
@@ -246,7 +244,3 @@ def test_mdpi_table_holds_well_formed_issns_and_distinct_doi_codes() -> None:
     codes = [journal["doi-code"] for journal in table.values()]
     assert len(codes) == len(set(codes))
 
-
-def test_docstring_examples_hold() -> None:
-    result = doctest.testmod(identifiers)
-    assert result.attempted > 0 and result.failed == 0

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from ..identifiers import arxiv_id_date
+from ..ids import arxiv_id_date
 from ..model import Entry
 from ..venues import VenueTag, parse_tag, venue_from_ids, venue_names
 from .engine import ERROR, WARNING, CheckContext, Hit, quoted, rule, tag_of

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..ids.arxiv import ARXIV_DOI_REGISTRANT
 from ..model import Entry, Record
 from .engine import INFO, WARNING, CheckContext, Hit, from_list, quoted, rule, tag_of
 from .structure import normal_title
@@ -47,7 +48,7 @@ def _published_as(record: Record) -> tuple[str, str | None]:
 
 def _published_link(record: Record) -> str | None:
     doi = str(record.csl.get("DOI", ""))
-    if doi and not doi.lower().startswith("10.48550/"):
+    if doi and not doi.lower().startswith(ARXIV_DOI_REGISTRANT):
         return f"https://doi.org/{doi}"
     url = str(record.csl.get("URL", ""))
     return url if url and "arxiv.org" not in url else None

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import AwesomeBibError
+from ..ids.doi import is_resolver_link
 from ..latex_text import escape_latex, normalize_text, protect_title
 from ..model import CSLItem
 
@@ -58,7 +59,6 @@ _URL_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in 
 PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
 # A BibTeX name part with a top-level comma or the word "and" would be split there.
 _SPLITS_NAMES = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
-_DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
 
 def to_bibtex(items: Iterable[CSLItem]) -> str:
@@ -253,7 +253,7 @@ def page_range(page: str) -> str:
 
 def url_beside_doi(url: str, doi: str) -> str:
     """The URL, unless it is only the DOI's resolver link (the doi field already says that)."""
-    if doi and url.lower() in {f"{resolver}{doi}".lower() for resolver in _DOI_RESOLVERS}:
+    if doi and is_resolver_link(url, doi):
         return ""
     return url
 

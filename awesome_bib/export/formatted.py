@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AwesomeBibError
+from ..ids.doi import DOI_RESOLVER
 from ..model import CSLItem
 from ..styles import DEFAULT_STYLE, find_style
 from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
@@ -442,7 +443,7 @@ def _link_spans(text: str, item: CSLItem) -> list[tuple[int, int, str]]:
     doi = str(item.get("DOI") or "")
     if doi:
         for match in re.finditer(
-            r"(?:https?://(?:dx\.)?doi\.org/)?" + re.escape(doi), text, re.IGNORECASE
+            f"(?:{DOI_RESOLVER.pattern})?{re.escape(doi)}", text, re.IGNORECASE
         ):
             spans.append((match.start(), match.end(), f"https://doi.org/{doi}"))
     url = str(item.get("URL") or "")

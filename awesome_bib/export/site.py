@@ -26,7 +26,7 @@ from importlib import resources
 from urllib.parse import quote
 
 from .. import __version__
-from ..identifiers import parse_link
+from ..ids import parse_link
 from ..model import CSLItem
 from ..styles import style_failure
 from .bibtex import to_bibtex

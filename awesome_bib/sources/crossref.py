@@ -27,6 +27,7 @@ import httpx2
 
 from .. import __version__
 from ..http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
+from ..ids.doi import is_doi
 from . import Candidate, Reference, compact, date_parts, mapping, reads_answer, text
 
 T = TypeVar("T")
@@ -54,7 +55,6 @@ SEARCH_FIELDS = [
     "event", "type", "score", "page", "volume", "issue", "publisher", "ISSN", "ISBN", "relation",
     "URL",
 ]
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -81,7 +81,7 @@ class CrossrefSource:
     def lookup(self, ids: Sequence[str]) -> dict[str, Candidate | None]:
         """Works for DOIs (keys as given).  Several DOIs go in one ``filter=doi:`` request."""
         results: dict[str, Candidate | None] = dict.fromkeys(ids)
-        valid = [doi for doi in results if _DOI.match(doi)]
+        valid = [doi for doi in results if is_doi(doi)]
         batchable = [doi for doi in valid if "," not in doi]
         singles = [doi for doi in valid if "," in doi]
         if len(batchable) == 1:

@@ -44,7 +44,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from ..errors import AwesomeBibError
-from ..identifiers import arxiv_id_date, normalize_doi, parse_arxiv_id, parse_link
+from ..ids import arxiv_id_date, ids_from_doi, normalize_doi, parse_arxiv_id, parse_link
 from ..latex_text import unescape_latex
 from ..model import IDENTITY_ORDER, CSLItem
 from ..names import split_name
@@ -76,8 +76,6 @@ _BIBTEX_TYPES = {
     "thesis": "thesis", "online": "webpage", "electronic": "webpage", "www": "webpage",
     "unpublished": "manuscript", "misc": "article",
 }
-# DOIs whose registrant spells out another identifier (arXiv, the ACL Anthology).
-_SPELLING_DOI_PREFIXES = ("10.48550/", "10.18653/")
 # Identifiers tried in this order: the most specific first, the paper's page address last.
 MATCH_ORDER = (*IDENTITY_ORDER, "url")
 # A title key search finds candidates cheaply; the acceptance rules then judge them.
@@ -445,10 +443,7 @@ def _bibtex_ids(fields: Mapping[str, str]) -> dict[str, str]:
 
 def _doi_ids(doi: str) -> dict[str, str]:
     """The DOI, and the arXiv or ACL Anthology id it spells out."""
-    ids = {"doi": doi}
-    if doi.startswith(_SPELLING_DOI_PREFIXES):
-        ids.update({k: v for k, v in parse_link(f"https://doi.org/{doi}").ids.items() if k in IDENTITY_ORDER})
-    return ids
+    return {"doi": doi, **ids_from_doi(doi)}
 
 
 def _csl_year(item: Mapping[str, Any]) -> int | None:
@@ -503,7 +498,7 @@ def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
     kind = parsed.entry_type.lower()
     venue = _plain(fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or "")
     arxiv = entry.ids.get("arxiv")
-    published_doi = "doi" in entry.ids and "arxiv" not in parse_link(f"https://doi.org/{entry.ids['doi']}").ids
+    published_doi = "doi" in entry.ids and "arxiv" not in ids_from_doi(normalize_doi(entry.ids["doi"]))
     preprint = _is_preprint_venue(venue) or (bool(arxiv) and not venue and not published_doi
                                              and kind in ("misc", "article", "online", "unpublished"))
     csl: CSLItem = compact({
