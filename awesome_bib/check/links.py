@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from ..ids import abstract_page
+from ..listfile import RAW_LINK
 from ..model import Entry
 from .engine import ERROR, WARNING, CheckContext, Hit, iter_links, quoted, rule
 
-# A link as written, for lines Markdown did not read: [title] (url) with what lies between.
-RAW_LINK = re.compile(r"\[(?P<title>[^\[\]]+)\](?P<gap>\s*)\(\s*(?P<url>https?://[^)]*?)\s*\)", re.IGNORECASE)
 # Invisible characters that copy-paste leaves in URLs and that str.isspace() does not count.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _JUNK = (
