@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .csl import issued_year
 from .errors import AwesomeBibError
 from .ids import abstract_page, normalize_doi, parse_arxiv_id, parse_link
 from .ids.arxiv import looks_like_arxiv_id
@@ -33,7 +34,6 @@ from .liststyle import (
     numbered_prefix,
     placement,
     read_style,
-    record_year,
     tag_year,
     venue_tag,
 )
@@ -132,7 +132,7 @@ def plan_addition(
     style = read_style(awesome, lines, section)
     tag, warning = venue_tag(record, style, tag)
     notes += [warning] if warning else []
-    slot = placement(awesome, lines, section, style, tag_year(tag) or record_year(record.csl))
+    slot = placement(awesome, lines, section, style, tag_year(tag) or issued_year(record.csl))
     style = replace(style, prefix=numbered_prefix(style.prefix, awesome, section, slot.index))
     line = compose_line(style, title, url, tag, list(code), record.csl.get("author") or [])
     text, number = _inserted(original, slot, line)

@@ -35,6 +35,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from .csl import issued_year
 from .errors import AwesomeBibError
 from .http import ServiceClient, ServiceUnavailable
 from .ids import ARXIV_DOI_PREFIX, is_valid_arxiv_id
@@ -53,7 +54,7 @@ from .merge import (
 )
 from .model import Record
 from .services import SERVICES, ResolveSettings
-from .sources import Candidate, Reference, issued_year
+from .sources import Candidate, Reference
 from .sources.arxiv import ArxivSource
 from .sources.crossref import CrossrefSource
 from .sources.dblp import DblpSource, is_corr

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from ..csl import issued_parts
 from ..errors import AwesomeBibError
 from ..ids.doi import is_resolver_link
 from ..latex_text import escape_latex, normalize_text, protect_title
@@ -226,18 +227,6 @@ def _issued(item: CSLItem) -> dict[str, str]:
     if len(parts) >= 2:
         fields["month"] = _MONTHS[parts[1] - 1]
     return fields
-
-
-def issued_parts(item: CSLItem) -> tuple[int, ...]:
-    """``(year, month, day)`` of ``issued``, as far as each part is a number in range: ``()`` for no year."""
-    raw = ((item.get("issued") or {}).get("date-parts") or [[]])[0]
-    parts: list[int] = []
-    for value, (lowest, highest) in zip(raw, ((0, 9999), (1, 12), (1, 31)), strict=False):
-        text = str(value).strip()
-        if not text.isdigit() or not lowest <= int(text) <= highest:
-            break
-        parts.append(int(text))
-    return tuple(parts)
 
 
 def iso_date(item: CSLItem) -> str:

@@ -32,6 +32,7 @@ from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
+from ..csl import issued_date_parts
 from ..errors import AwesomeBibError
 from ..ids.doi import DOI_RESOLVER
 from ..model import CSLItem
@@ -203,7 +204,7 @@ def _usable(entry: Any, with_sort_keys: bool) -> dict[str, Any] | None:
 
 def _fallback(item: CSLItem, label: str | None) -> _Entry:
     """Title, year and link: what a list needs when the style cannot render an entry."""
-    year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
+    year = next(iter(issued_date_parts(item)), None)
     parts = [str(item.get("title") or item.get("id") or "untitled"), str(year) if year else None]
     link = item.get("URL") or (f"https://doi.org/{item['DOI']}" if item.get("DOI") else None)
     body = ". ".join(part for part in parts if part) + "."

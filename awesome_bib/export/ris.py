@@ -30,9 +30,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..csl import issued_parts
 from ..latex_text import normalize_text
 from ..model import CSLItem
-from .bibtex import PAGE_RANGE, field_text, issued_parts, keyed, person_name, url_beside_doi
+from .bibtex import PAGE_RANGE, field_text, keyed, person_name, url_beside_doi
 
 # CSL type -> RIS type: conference paper, journal article, unpublished work (a preprint), blog, web
 # page, report, book chapter, computer program, data set; anything else is generic.

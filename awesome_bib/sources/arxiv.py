@@ -22,10 +22,11 @@ from typing import Any
 
 import httpx2
 
+from ..csl import date_parts
 from ..http import MalformedResponse, ServiceClient, ServiceUnavailable
 from ..ids import is_valid_arxiv_id
 from ..names import split_name
-from . import Candidate, compact, date_parts, reads_answer
+from . import Candidate, compact, reads_answer
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

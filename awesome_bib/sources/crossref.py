@@ -26,9 +26,10 @@ import habanero
 import httpx2
 
 from .. import __version__
+from ..csl import date_parts
 from ..http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
 from ..ids.doi import is_doi
-from . import Candidate, Reference, compact, date_parts, mapping, reads_answer, text
+from . import Candidate, Reference, compact, mapping, reads_answer, text
 
 T = TypeVar("T")
 

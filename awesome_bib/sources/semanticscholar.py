@@ -23,10 +23,11 @@ from typing import Any
 
 import httpx2
 
+from ..csl import date_parts
 from ..http import MalformedResponse, ServiceClient
 from ..ids import ARXIV_DOI_PREFIX
 from ..names import split_name
-from . import Candidate, compact, date_parts, full_venue, mapping, reads_answer, text
+from . import Candidate, compact, full_venue, mapping, reads_answer, text
 
 FIELDS = (
     "externalIds,title,venue,publicationVenue,year,authors,publicationTypes,publicationDate,journal"
