@@ -1,7 +1,7 @@
 """ACL Anthology ids (``2024.acl-long.699``, ``P19-1285``), their DOIs and their pages.
 
 >>> acl_id("2024.ACL-long.699"), acl_doi("P19-1285"), acl_doi("Q19-1001")
-('2024.acl-long.699', '10.18653/v1/P19-1285', None)
+('2024.acl-long.699', '10.18653/v1/p19-1285', None)
 """
 
 from __future__ import annotations
