@@ -23,8 +23,10 @@ from pathlib import Path
 from .csl import issued_year
 from .errors import AwesomeBibError
 from .ids import abstract_page, normalize_doi, parse_arxiv_id, parse_link
+from .ids.arxiv import ABS_PAGES as ARXIV_ABS_PAGES
+from .ids.arxiv import abs_url as arxiv_abs_url
 from .ids.arxiv import looks_like_arxiv_id
-from .ids.doi import DOI_RESOLVER, strip_doi_prefix
+from .ids.doi import DOI_RESOLVER, doi_url, strip_doi_prefix
 from .library import Library, merge_listed, open_library
 from .listfile import AwesomeList, parse_list, slugify
 from .liststyle import (
@@ -54,10 +56,10 @@ def paper_target(text: str) -> LinkTarget:
     given = text.strip()
     target = None
     if parsed := parse_arxiv_id(given):
-        target = parse_link(f"https://arxiv.org/abs/{parsed[0]}")
+        target = parse_link(arxiv_abs_url(parsed[0]))
     elif "://" not in given or DOI_RESOLVER.match(given):
         written = strip_doi_prefix(given)
-        target = parse_link(f"https://doi.org/{written}") if normalize_doi(given) else None
+        target = parse_link(doi_url(written)) if normalize_doi(given) else None
     elif (linked := parse_link(given)).role == "paper" and (linked.ids or "arxiv.org" not in linked.url):
         target = linked
     if target is None:
@@ -66,8 +68,8 @@ def paper_target(text: str) -> LinkTarget:
             f"{given!r} is not {looks_like}; e.g. 2401.04088, 10.1145/3603269.3604869 "
             "or https://aclanthology.org/2024.acl-long.699/"
         )
-    if "arxiv" in target.ids and not target.url.startswith("https://arxiv.org/abs/"):
-        return parse_link(f"https://arxiv.org/abs/{target.ids['arxiv']}")
+    if "arxiv" in target.ids and not target.url.startswith(ARXIV_ABS_PAGES):
+        return parse_link(arxiv_abs_url(target.ids["arxiv"]))
     page = abstract_page(target.url)  # the landing page, as `check` asks lists to link
     return parse_link(page) if page and parse_link(page).identity == target.identity else target
 

@@ -18,6 +18,8 @@ SIGNATURES = {
     "a DOI-resolver pattern": re.compile(r"doi\\\.org"),
     "the arXiv DOI prefix": re.compile(r"^10\.48550/", re.IGNORECASE),
     "the ACL Anthology DOI prefix": re.compile(r"^10\.18653/", re.IGNORECASE),
+    "an arXiv abstract-page URL (ids.arxiv.abs_url)": re.compile(r"^https://arxiv\.org/abs/$"),
+    "a DOI resolver link (ids.doi.doi_url)": re.compile(r"^https://doi\.org/$"),
 }
 
 

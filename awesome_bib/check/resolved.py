@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from ..csl import TITLE_THRESHOLD, issued_date_parts, title_key, title_similarity
 from ..ids.arxiv import ARXIV_DOI_REGISTRANT
+from ..ids.doi import doi_url
 from ..model import Entry, Record
 from .engine import INFO, WARNING, CheckContext, Hit, from_list, quoted, rule, tag_of
 
@@ -47,7 +48,7 @@ def _published_as(record: Record) -> tuple[str, str | None]:
 def _published_link(record: Record) -> str | None:
     doi = str(record.csl.get("DOI", ""))
     if doi and not doi.lower().startswith(ARXIV_DOI_REGISTRANT):
-        return f"https://doi.org/{doi}"
+        return doi_url(doi)
     url = str(record.csl.get("URL", ""))
     return url if url and "arxiv.org" not in url else None
 

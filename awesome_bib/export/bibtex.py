@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 from ..csl import issued_parts
 from ..errors import AwesomeBibError
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..ids.doi import is_resolver_link
 from ..latex_text import escape_latex, normalize_text, protect_title
 from ..model import CSLItem
@@ -147,7 +148,7 @@ def _fields(item: CSLItem) -> dict[str, str]:
         fields["eprint"] = escape_latex(arxiv)
         fields["archivePrefix"] = "arXiv"
         fields["primaryClass"] = escape_latex(field_text(item, "arxiv-category", custom))
-        fields["url"] = verbatim(f"https://arxiv.org/abs/{arxiv}")
+        fields["url"] = verbatim(arxiv_abs_url(arxiv))
     elif csl_type in _PUBLISHED_ELSEWHERE or container:
         fields["howpublished"] = escape_latex(container or publisher)
         if not container:

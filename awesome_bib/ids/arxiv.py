@@ -20,6 +20,8 @@ _OLD_ARXIV_ARCHIVES = frozenset({
 # arXiv's DataCite prefix: every DOI under it names an arXiv preprint.
 ARXIV_DOI_REGISTRANT = "10.48550/"
 ARXIV_DOI_PREFIX = f"{ARXIV_DOI_REGISTRANT}arxiv."
+# Where abstract pages live: the URL the list, records and exports link a preprint by.
+ABS_PAGES = "https://arxiv.org/abs/"
 # A new-scheme id's shape (YYMM.NNNN or YYMM.NNNNN), for patterns that look for one in text.
 NEW_ID_SHAPE = r"\d{4}\.\d{4,5}"
 _ARXIV_NEW_ID = re.compile(r"(\d\d)(\d\d)\.(\d{4,5})", re.ASCII)
@@ -130,6 +132,15 @@ def arxiv_of_doi(doi: str) -> str | None:
     return parsed[0] if parsed else None
 
 
+def abs_url(arxiv_id: str, version: str | None = None) -> str:
+    """The abstract page of an arXiv paper (of one version, when given).
+
+    >>> abs_url("2401.04088"), abs_url("2401.04088", "v2")
+    ('https://arxiv.org/abs/2401.04088', 'https://arxiv.org/abs/2401.04088v2')
+    """
+    return f"{ABS_PAGES}{arxiv_id}{version or ''}"
+
+
 def _recognise(url: Url) -> Recognised | None:
     if len(url.segments) < 2 or url.segments[0] not in ("abs", "pdf", "html"):
         return None
@@ -145,7 +156,7 @@ def _recognise(url: Url) -> Recognised | None:
 def _abstract_page(url: Url) -> str | None:
     match = re.fullmatch(r"/pdf/(.+?)(?:\.pdf)?/?", url.raw_path)
     parsed = parse_arxiv_id(match[1]) if match else None
-    return f"https://arxiv.org/abs/{parsed[0]}{parsed[1] or ''}" if parsed else None
+    return abs_url(*parsed) if parsed else None
 
 
 SITE = Site(("arxiv.org", "export.arxiv.org", "ar5iv.labs.arxiv.org", "ar5iv.org"), _recognise,

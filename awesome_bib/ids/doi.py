@@ -61,6 +61,15 @@ def is_resolver_link(url: str, doi: str) -> bool:
             and url[resolver.end():].lower() == doi.lower())
 
 
+def doi_url(doi: str) -> str:
+    """The resolver link of a DOI, as links and exports write it.
+
+    >>> doi_url("10.1145/3627703.3650083")
+    'https://doi.org/10.1145/3627703.3650083'
+    """
+    return f"https://doi.org/{doi}"
+
+
 def normalize_doi(text: str) -> str | None:
     """A DOI in the one form used for comparison: bare, URL-decoded, lower-case, no trailing junk.
 

@@ -25,6 +25,7 @@ import httpx2
 from ..csl import date_parts
 from ..http import MalformedResponse, ServiceClient, ServiceUnavailable
 from ..ids import is_valid_arxiv_id
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..names import split_name
 from . import Candidate, compact, reads_answer
 
@@ -132,7 +133,7 @@ def entry_to_candidate(entry: ET.Element, versioned_id: str) -> Candidate:
         ],
         "issued": date_parts(year, month, day),
         "publisher": "arXiv",
-        "URL": f"https://arxiv.org/abs/{arxiv_id}",
+        "URL": arxiv_abs_url(arxiv_id),
         "custom": compact({
             "arxiv": arxiv_id,
             "arxiv-category": primary.get("term") if primary is not None else None,

@@ -28,7 +28,7 @@ import httpx2
 from .. import __version__
 from ..csl import date_parts
 from ..http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
-from ..ids.doi import is_doi
+from ..ids.doi import doi_url, is_doi
 from . import Candidate, Reference, compact, mapping, reads_answer, text
 
 T = TypeVar("T")
@@ -229,7 +229,7 @@ def work_to_candidate(work: Mapping[str, Any]) -> Candidate:
         "ISSN": _first(work.get("ISSN")),
         "ISBN": _first(work.get("ISBN")),
         "DOI": doi,
-        "URL": f"https://doi.org/{doi}",
+        "URL": doi_url(doi),
     })
     evidence = compact({
         "type": text(work.get("type")),

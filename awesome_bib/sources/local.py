@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 from ..csl import date_parts, issued_year
 from ..errors import AwesomeBibError
 from ..ids import arxiv_id_date, ids_from_doi, normalize_doi, parse_arxiv_id, parse_link
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..latex_text import unescape_latex
 from ..model import IDENTITY_ORDER, CSLItem
 from ..names import split_name
@@ -518,7 +519,7 @@ def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
         csl.setdefault("custom", {})["dblp"] = dblp.group(1)
     csl = _with_ids(csl, entry.ids)
     if preprint and arxiv:
-        csl["URL"] = f"https://arxiv.org/abs/{arxiv}"
+        csl["URL"] = arxiv_abs_url(arxiv)
         csl.pop("DOI", None)
         year, month = arxiv_id_date(arxiv)  # the id spells out its month, by arXiv's fixed rule
         if csl.get("issued") in (None, date_parts(year)):
