@@ -16,13 +16,17 @@ year order puts it, in a blank-line gap when one is there, so that the diff is o
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .csl import issued_year
 from .errors import AwesomeBibError
-from .identifiers import normalize_doi, parse_arxiv_id, parse_link
+from .ids import abstract_page, normalize_doi, parse_arxiv_id, parse_link
+from .ids.arxiv import ABS_PAGES as ARXIV_ABS_PAGES
+from .ids.arxiv import abs_url as arxiv_abs_url
+from .ids.arxiv import looks_like_arxiv_id
+from .ids.doi import DOI_RESOLVER, doi_url, strip_doi_prefix
 from .library import Library, merge_listed, open_library
 from .listfile import AwesomeList, parse_list, slugify
 from .liststyle import (
@@ -32,7 +36,6 @@ from .liststyle import (
     numbered_prefix,
     placement,
     read_style,
-    record_year,
     tag_year,
     venue_tag,
 )
@@ -42,9 +45,6 @@ from .records import build_records, listed_record
 from .resolve import FINISHED, ResolveReport, resolve_records
 from .services import SERVICES, ResolveSettings
 from .venues import parse_tag
-
-_DOI_RESOLVER = re.compile(r"(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
-_LOOKS_ARXIV = re.compile(r"(?:arxiv:\s*|https?://arxiv\.org/\w+/)?\d{4}\.\d+", re.IGNORECASE)
 
 
 def paper_target(text: str) -> LinkTarget:
@@ -56,22 +56,20 @@ def paper_target(text: str) -> LinkTarget:
     given = text.strip()
     target = None
     if parsed := parse_arxiv_id(given):
-        target = parse_link(f"https://arxiv.org/abs/{parsed[0]}")
-    elif "://" not in given or _DOI_RESOLVER.match(given):
-        written = _DOI_RESOLVER.sub("", re.sub(r"^doi:\s*", "", given, flags=re.IGNORECASE))
-        target = parse_link(f"https://doi.org/{written}") if normalize_doi(given) else None
+        target = parse_link(arxiv_abs_url(parsed[0]))
+    elif "://" not in given or DOI_RESOLVER.match(given):
+        written = strip_doi_prefix(given)
+        target = parse_link(doi_url(written)) if normalize_doi(given) else None
     elif (linked := parse_link(given)).role == "paper" and (linked.ids or "arxiv.org" not in linked.url):
         target = linked
     if target is None:
-        looks_like = "a valid arXiv id" if _LOOKS_ARXIV.match(given) else "an arXiv id, a DOI or a paper URL"
+        looks_like = "a valid arXiv id" if looks_like_arxiv_id(given) else "an arXiv id, a DOI or a paper URL"
         raise AwesomeBibError(
             f"{given!r} is not {looks_like}; e.g. 2401.04088, 10.1145/3603269.3604869 "
             "or https://aclanthology.org/2024.acl-long.699/"
         )
-    if "arxiv" in target.ids and not target.url.startswith("https://arxiv.org/abs/"):
-        return parse_link(f"https://arxiv.org/abs/{target.ids['arxiv']}")
-    from .check.links import abstract_page
-
+    if "arxiv" in target.ids and not target.url.startswith(ARXIV_ABS_PAGES):
+        return parse_link(arxiv_abs_url(target.ids["arxiv"]))
     page = abstract_page(target.url)  # the landing page, as `check` asks lists to link
     return parse_link(page) if page and parse_link(page).identity == target.identity else target
 
@@ -136,7 +134,7 @@ def plan_addition(
     style = read_style(awesome, lines, section)
     tag, warning = venue_tag(record, style, tag)
     notes += [warning] if warning else []
-    slot = placement(awesome, lines, section, style, tag_year(tag) or record_year(record.csl))
+    slot = placement(awesome, lines, section, style, tag_year(tag) or issued_year(record.csl))
     style = replace(style, prefix=numbered_prefix(style.prefix, awesome, section, slot.index))
     line = compose_line(style, title, url, tag, list(code), record.csl.get("author") or [])
     text, number = _inserted(original, slot, line)

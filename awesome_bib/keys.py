@@ -24,6 +24,7 @@ import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from .csl import issued_date_parts
 from .errors import AwesomeBibError
 from .model import CSLItem, Record
 
@@ -67,8 +68,8 @@ def key_fields(item: CSLItem) -> dict[str, str]:
     if not auth and words:
         auth, words = words[0], words[1:]
     title = next((w for w in words if w != auth), "")
-    date_parts = (item.get("issued") or {}).get("date-parts") or [[]]
-    year = str(date_parts[0][0]) if date_parts[0] else "nd"
+    parts = issued_date_parts(item)
+    year = str(parts[0]) if parts else "nd"
     venue = _ascii_word(str(item.get("container-title-short") or item.get("container-title") or ""))
     return {
         "auth": auth,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import lockfile
 from .config import CONFIG_NAME, config_table, load_config
+from .csl import title_key
 from .errors import AwesomeBibError
 from .keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
 from .listfile import AwesomeList, read_list, slugify
@@ -385,7 +386,7 @@ def _identifiers(record: Record) -> set[str]:
 def _titles(record: Record) -> set[str]:
     """The record's title and the list's title it replaced, folded for comparison."""
     titles = [record.csl.get("title"), record.provenance.get("title", {}).get("list")]
-    return {re.sub(r"[^a-z0-9]", "", str(t).casefold()) for t in titles if t}
+    return {title_key(str(t)) for t in titles if t}
 
 
 def carried_keys(new: list[Record], gone: list[Record]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from .bylines import read_byline
 from .errors import AwesomeBibError
-from .identifiers import parse_link
+from .ids import parse_link
 from .listline import (
     Piece,
     Row,
@@ -52,7 +52,8 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-_RAW_LINK = re.compile(r"\[([^\[\]]+)\]\s*\(\s*(https?://[^)]*?)\s*\)", re.IGNORECASE)
+# A link as written, for lines Markdown did not read: [title] (url) with what lies between.
+RAW_LINK = re.compile(r"\[(?P<title>[^\[\]]+)\](?P<gap>\s*)\(\s*(?P<url>https?://[^)]*?)\s*\)", re.IGNORECASE)
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"']+", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+>]\s*|\d+[.)]\s*)*")
 # HTML comments (GitHub shows nothing of them), and the fenced code blocks where "<!--" is only text.
@@ -401,8 +402,8 @@ class _Reader:
         Each is an entry titled by its bracketed text, else by the text before it, else by the URL.
         """
         found: list[tuple[str, str]] = []
-        for raw in _RAW_LINK.finditer(source):
-            found.append((raw[1].strip(), lower_scheme(re.sub(r"\s+", "", raw[2]))))
+        for raw in RAW_LINK.finditer(source):
+            found.append((raw["title"].strip(), lower_scheme(re.sub(r"\s+", "", raw["url"]))))
         if not found:
             start = 0
             for bare in _BARE_URL.finditer(source):

@@ -36,7 +36,9 @@ from .bylines import (
     read_tag,
     title_and_byline,
 )
-from .identifiers import parse_link
+from .ids import parse_link
+from .ids.arxiv import NEW_ID_SHAPE as ARXIV_NEW_ID_SHAPE
+from .ids.doi import DOI_SHAPE
 from .model import Entry, Link, LinkTarget
 from .venues import badge_venue, parse_tag
 
@@ -68,7 +70,7 @@ _PAPER_LABELS = frozenset(
 ) | {"tech report", "technical report"}
 # Link text that is an identifier or an address, not a title: arXiv:2409.02060, 10.1145/…, a URL.
 _IDENTIFIER_TEXT = re.compile(
-    r"^(?:(?:arxiv|doi|abs|pdf)\s*:?\s*)?(?:\d{4}\.\d{4,5}(?:v\d+)?|10\.\d{4,9}/\S+)$"
+    rf"^(?:(?:arxiv|doi|abs|pdf)\s*:?\s*)?(?:{ARXIV_NEW_ID_SHAPE}(?:v\d+)?|{DOI_SHAPE})$"
     r"|^(?:https?://|www\.)\S+$|^[\w.-]+\.[a-z]{2,}/\S*$",
     re.IGNORECASE,
 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from .csl import issued_year
 from .listfile import AwesomeList
 from .model import Entry, Record, Section
 from .venues import lookup, parse_tag, venue_of
@@ -145,7 +146,7 @@ def _column_roles(header: tuple[str, ...], row: Entry | None) -> list[str]:
 
 def venue_tag(record: Record, style: Style, given: str | None) -> tuple[str | None, str | None]:
     """The line's venue tag (``MLSys'24``, ``Arxiv'23``) and a warning when it is a guess or missing."""
-    year = record_year(record.csl)
+    year = issued_year(record.csl)
     tag = parse_tag(given) if given else None
     if given and tag is not None:
         return (given.strip() if tag.year or year is None else _tag(tag.name, year, style)), None
@@ -162,13 +163,6 @@ def venue_tag(record: Record, style: Style, given: str | None) -> tuple[str | No
         return (_tag(where, year, style),
                 f"venue {where!r} is not in the venue table; check the tag or pass --venue")
     return None, f"cannot tell the venue of {where or 'the paper'}; the line has no venue tag (pass --venue)"
-
-
-def record_year(csl: dict[str, Any]) -> int | None:
-    try:
-        return int(csl["issued"]["date-parts"][0][0])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
 
 
 def tag_year(tag: str | None) -> int | None:

@@ -17,19 +17,15 @@ candidate is logged on ``awesome_bib.resolve``.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
-
-from .sources import Candidate, Reference, issued_year
+from .csl import TITLE_THRESHOLD, issued_year, title_key, title_similarity
+from .sources import Candidate, Reference
 
 log = logging.getLogger("awesome_bib.resolve")
 
-TITLE_THRESHOLD = 0.90
 # For a candidate an identifier already points at (Semantic Scholar's DBLP key, arXiv's DOI),
 # titles may differ more: published versions are often retitled ("Practical" dropped, ...).
 LINKED_TITLE_THRESHOLD = 0.75
@@ -47,30 +43,10 @@ class Match:
     reason: str
 
 
-def normalize_title(title: str) -> str:
-    """Lower-case ASCII words: accents, TeX braces, markup and punctuation gone.
-
-    >>> normalize_title("M$^3$ViT: {Mixture-of-Experts} Vision Transformer.")
-    'm3vit mixture of experts vision transformer'
-    """
-    text = re.sub(r"[$^{}\\]", "", re.sub(r"<[^>]+>", " ", title))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
-
-
-def title_similarity(a: str, b: str) -> float:
-    """0..1 similarity of two titles after :func:`normalize_title`."""
-    left, right = normalize_title(a), normalize_title(b)
-    if not left or not right:
-        return 0.0
-    return fuzz.ratio(left, right) / 100.0
-
-
 def name_words(name: Mapping[str, Any]) -> list[str]:
     """A CSL name as normalised words, family name last."""
     parts = [name.get("given"), name.get("family")] if name.get("family") else [name.get("literal")]
-    return normalize_title(" ".join(str(part) for part in parts if part)).split()
+    return title_key(" ".join(str(part) for part in parts if part)).split()
 
 
 def same_person(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

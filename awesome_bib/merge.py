@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import AwesomeBibError
-from .identifiers import arxiv_doi, arxiv_id_date, normalize_doi, parse_arxiv_id
+from .ids import arxiv_doi, arxiv_id_date, normalize_doi, parse_arxiv_id
+from .ids.arxiv import abs_url as arxiv_abs_url
 from .model import Record
 
 if TYPE_CHECKING:  # only for annotations: reading overrides must not load the HTTP client
@@ -174,7 +175,7 @@ IDENTIFYING_FIELDS = ("DOI", "custom.arxiv", "custom.ids")
 ARXIV_DERIVED: dict[str, Callable[[str], Any]] = {
     "DOI": arxiv_doi,
     "number": lambda arxiv: f"arXiv:{arxiv}",
-    "URL": lambda arxiv: f"https://arxiv.org/abs/{arxiv}",
+    "URL": arxiv_abs_url,
     "issued": lambda arxiv: {"date-parts": [list(arxiv_id_date(arxiv))]},
 }
 DERIVING_SOURCES = ("list", "arxiv-id")

@@ -15,7 +15,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .identifiers import arxiv_doi, arxiv_id_date
+from .ids import arxiv_doi, arxiv_id_date
+from .ids.arxiv import abs_url as arxiv_abs_url
 from .model import CSLItem, Entry, Record, Section
 from .names import PARTICLES, SUFFIXES, split_name
 from .venues import Venue, VenueTag, parse_tag, venue_from_ids
@@ -91,7 +92,7 @@ def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) 
     if doi:
         item["DOI"] = doi
         provenance["DOI"] = dict(LIST)
-    item["URL"] = f"https://arxiv.org/abs/{arxiv}" if arxiv else chosen_entry.url
+    item["URL"] = arxiv_abs_url(arxiv) if arxiv else chosen_entry.url
     provenance["URL"] = dict(LIST)
 
     organization = venue.organization if venue else None

@@ -35,8 +35,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from .csl import issued_year
 from .errors import AwesomeBibError
 from .http import ServiceClient, ServiceUnavailable
+from .ids import ARXIV_DOI_PREFIX, is_valid_arxiv_id
+from .ids.acl import ACL_DOI_PREFIX
+from .ids.doi import strip_doi_prefix
 from .matching import choose
 from .merge import (
     apply_overrides,
@@ -50,13 +54,13 @@ from .merge import (
 )
 from .model import Record
 from .services import SERVICES, ResolveSettings
-from .sources import Candidate, Reference, issued_year
-from .sources.arxiv import ArxivSource, is_valid_arxiv_id
+from .sources import Candidate, Reference
+from .sources.arxiv import ArxivSource
 from .sources.crossref import CrossrefSource
 from .sources.dblp import DblpSource, is_corr
 from .sources.local import SOURCE as LOCAL_SOURCE
 from .sources.local import LocalBibliography, url_key
-from .sources.semanticscholar import ARXIV_DOI_PREFIX, SemanticScholarSource
+from .sources.semanticscholar import SemanticScholarSource
 
 __all__ = ["ResolveReport", "apply_overrides", "resolve_records", "wants_lookup"]
 
@@ -69,7 +73,6 @@ EARLIER_KEPT = "earlier result kept, looking up again failed: "
 NOTHING_TO_LOOK_UP = {"blog", "web", "software"}
 PUBLISHED_KINDS = {"conference", "journal", "workshop"}
 _ACCEPTED = re.compile(r"\b(accepted|to appear|appears? in|published|camera[- ]ready)\b", re.I)
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
 
 Step = tuple[str, str]  # (kind, key): ("arxiv", id) ("s2", "ARXIV:id") ("doi", doi) ("dblp", "")
 Progress = Callable[[int, int], None]
@@ -261,7 +264,7 @@ def _job(record: Record) -> _Job:
     custom = csl.get("custom") or {}
     job = _Job(record, Reference.from_csl(csl))
     ids = custom.get("ids") or {}
-    doi = _DOI_PREFIX.sub("", str(csl.get("DOI") or ids.get("doi") or "")).strip().lower() or None
+    doi = strip_doi_prefix(str(csl.get("DOI") or ids.get("doi") or "")).strip().lower() or None
     arxiv = custom.get("arxiv")
     if doi and doi.startswith(ARXIV_DOI_PREFIX):
         arxiv, doi = arxiv or doi[len(ARXIV_DOI_PREFIX):], None
@@ -269,7 +272,7 @@ def _job(record: Record) -> _Job:
         job.misses.append(f"arxiv: {arxiv!r} is not a valid arXiv id")
         arxiv = None
     if not doi and ids.get("acl"):
-        doi = f"10.18653/v1/{ids['acl']}".lower()  # the ACL Anthology's DOI scheme
+        doi = f"{ACL_DOI_PREFIX}{ids['acl']}".lower()  # the ACL Anthology's DOI scheme
     job.arxiv, job.doi = arxiv, doi
     job.venue_paper = bool(set(ids) - {"arxiv", "doi", "acl"})
     return job

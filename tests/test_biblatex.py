@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 import subprocess
@@ -15,7 +14,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.export import biblatex
 from awesome_bib.export.biblatex import FIELD_ORDER, to_biblatex
 from awesome_bib.latex_text import normalize_text, unescape_latex
 from conftest import require_tools, run
@@ -108,10 +106,6 @@ def test_any_title_survives_and_reads_back_the_same(title: str) -> None:
     assume(normalize_text(title))
     [(_, fields)] = _entries(to_biblatex([{"id": "k", "type": "article", "title": title}])).values()
     assert unescape_latex(fields["title"]) == normalize_text(title)
-
-
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(biblatex).failed == 0
 
 
 def test_export_format_biblatex_through_the_cli() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from awesome_bib import latex_text
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export import bibtex
 from awesome_bib.export.bibtex import FIELD_ORDER, to_bibtex
@@ -299,11 +297,6 @@ def test_urls_stay_verbatim_but_for_braces_backslashes_spaces_and_non_ascii(
 ) -> None:
     item = {"id": "k", "type": "webpage", "URL": url}
     assert _parsed_fields(to_bibtex([item]))["k"]["url"] == expected
-
-
-@pytest.mark.parametrize("module", [latex_text, bibtex])
-def test_docstring_examples_hold(module: object) -> None:
-    assert doctest.testmod(module).failed == 0
 
 
 def test_an_author_list_that_goes_on_ends_with_bibtex_others() -> None:

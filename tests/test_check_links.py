@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from awesome_bib.check.links import abstract_page, has_whitespace, junk_in
+from awesome_bib.check.links import has_whitespace, junk_in
+from awesome_bib.ids import abstract_page
 from conftest import DATA
 
 CASES = json.loads((DATA / "check" / "urls.json").read_text("utf-8"))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import doctest
 import json
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from awesome_bib import styles
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.export import csl_engine, csl_model, format_cache, formatted, marks
+from awesome_bib.export import csl_engine, format_cache, formatted
 from awesome_bib.export.formatted import format_references
 
 DATA = Path(__file__).parent / "data" / "formatted"
@@ -408,12 +406,7 @@ def test_project_styles_are_valid_csl_and_the_top_level_folder_is_the_same() -> 
         assert top_level.resolve() == styles.PROJECT_STYLES.resolve()
 
 
-@pytest.mark.parametrize("module", [csl_engine, csl_model, marks, formatted, format_cache, styles])
-def test_documented_examples_hold(module: Any) -> None:
-    assert doctest.testmod(module).failed == 0
-
-
-# --- speed ------------------------------------------------------------------------------------
+# --- workers (their speed: bench/bench_formatted.py) ---------------------------------------------
 
 
 @pytest.mark.parametrize("style", ["apa", "ieee"])
@@ -432,20 +425,3 @@ def test_spreading_a_batch_over_workers_changes_nothing(
     assert len(csl_engine._slices(len(batch))) == 3
     assert render(batch, style=style, sort="style", fmt="html").output == alone
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize("style", ["ieee", "apa"])
-def test_cold_run_of_a_list_sized_batch_takes_under_a_second(style: str) -> None:
-    batch = []
-    for number in range(120):
-        item = copy.deepcopy(ITEMS[number % len(ITEMS)])
-        item["id"], item["title"] = f"{item['id']}-{number}", f"{item['title']} ({number})"
-        batch.append(item)
-    timings = []
-    for _attempt in range(3):  # the best of three: a busy machine should not fail the test
-        csl_engine._parsed.cache_clear()
-        started = time.perf_counter()
-        result = render(batch, style=style, sort="style")
-        timings.append(time.perf_counter() - started)
-        assert result.errors == ()
-    assert min(timings) < 1.0

@@ -3,14 +3,12 @@ authors, venue and date its JSON twin expects."""
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from awesome_bib import bylines, listline
 from awesome_bib.listfile import read_list
 from conftest import DATA, copy_list, run
 
@@ -54,8 +52,3 @@ def test_expected_lines_are_where_the_papers_are(shape: str) -> None:
     expected = json.loads((SHAPES / f"{shape}.json").read_text("utf-8"))
     entries = read_list(SHAPES / f"{shape}.md").entries
     assert [(e.line, e.title) for e in entries] == [(want["line"], want["title"]) for want in expected]
-
-
-@pytest.mark.parametrize("module", [bylines, listline])
-def test_docstring_examples_hold(module: object) -> None:
-    assert doctest.testmod(module).failed == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -11,8 +10,6 @@ from typing import Any
 
 import pytest
 
-import awesome_bib.sources
-import awesome_bib.sources.dblp
 from awesome_bib import lockfile
 from awesome_bib.http import ServiceClient, ServiceUnavailable
 from awesome_bib.model import Record
@@ -46,11 +43,6 @@ def source(settings: ResolveSettings, service: str) -> Any:
     kinds = {"arxiv": ArxivSource, "crossref": CrossrefSource, "dblp": DblpSource,
              "semanticscholar": SemanticScholarSource}
     return kinds[service](ServiceClient(settings.service(service)))
-
-
-def test_venue_and_answer_helpers_do_what_their_examples_say() -> None:
-    for module in (awesome_bib.sources, awesome_bib.sources.dblp):
-        assert doctest.testmod(module).failed == 0
 
 
 # -- answers of the wrong shape are malformed: retried, then unknown -------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 from pathlib import Path
@@ -14,7 +13,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.export import ris
 from awesome_bib.export.ris import to_ris
 from awesome_bib.latex_text import normalize_text
 from conftest import run
@@ -115,7 +113,3 @@ def test_export_format_ris_through_the_cli() -> None:
     parsed = rispy.loads(result.stdout)
     assert [record["id"] for record in parsed][:3] == ["huang2024mcmoe", "kim2023mixture", "frantar2023qmoe"]
     assert parsed[2]["accession_number"] == "arXiv:2310.16795"
-
-
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(ris).failed == 0

@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from awesome_bib.matching import choose, judge, normalize_title, same_person, title_similarity
+from awesome_bib.csl import title_key, title_similarity
+from awesome_bib.matching import choose, judge, same_person
 from awesome_bib.sources import Candidate, Reference
 
 CAI = ({"given": "Weilin", "family": "Cai"}, {"given": "Juyong", "family": "Jiang"})
@@ -21,7 +22,7 @@ def item(title: str, authors: list[str], year: int | None) -> dict:
 
 
 def test_normalised_titles_ignore_case_accents_markup_and_tex() -> None:
-    assert normalize_title("Égalité: <i>Über</i> {MoE}s!") == "egalite uber moes"
+    assert title_key("Égalité: <i>Über</i> {MoE}s!") == "egalite uber moes"
     assert title_similarity("M$^3$ViT: Mixture-of-Experts", "M³ViT: Mixture of Experts") == 1.0
 
 

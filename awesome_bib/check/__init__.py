@@ -12,10 +12,11 @@ do not), a one-line explanation and a fix hint; :data:`RULES` holds them by id.
 
 from __future__ import annotations
 
+from ..ids import abstract_page
+
 # Importing the rule modules registers their rules.
 from . import entries, links, resolved, structure  # noqa: F401
 from .engine import ERROR, INFO, RULES, SEVERITIES, WARNING, CheckSettings, Finding, Rule, display_path, run_checks
-from .links import abstract_page
 from .report import FORMATS, render, rule_table, summary
 
 __all__ = [

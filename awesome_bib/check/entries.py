@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from ..identifiers import arxiv_id_date
+from ..ids import arxiv_id_date
+from ..listfile import RAW_LINK
 from ..model import Entry
 from ..venues import VenueTag, parse_tag, venue_from_ids, venue_names
 from .engine import ERROR, WARNING, CheckContext, Hit, quoted, rule, tag_of
-from .links import RAW_LINK, has_whitespace
+from .links import has_whitespace
 
 # A bracket before the title that holds a digit was meant as a venue tag: [Arxiv24], [NeurIPS 23].
 _TAG_ATTEMPT = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\[([^\[\]]*\d[^\[\]]*)\]\s*\[")

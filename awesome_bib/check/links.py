@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
-from urllib.parse import SplitResult, parse_qs, urlsplit
+from collections.abc import Iterator
+from urllib.parse import urlsplit
 
-from ..identifiers import parse_arxiv_id
+from ..ids import abstract_page
+from ..listfile import RAW_LINK
 from ..model import Entry
 from .engine import ERROR, WARNING, CheckContext, Hit, iter_links, quoted, rule
 
-# A link as written, for lines Markdown did not read: [title] (url) with what lies between.
-RAW_LINK = re.compile(r"\[(?P<title>[^\[\]]+)\](?P<gap>\s*)\(\s*(?P<url>https?://[^)]*?)\s*\)", re.IGNORECASE)
 # Invisible characters that copy-paste leaves in URLs and that str.isspace() does not count.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _JUNK = (
@@ -89,94 +88,6 @@ def url_junk(context: CheckContext) -> Iterator[Hit]:
 
 
 # -- PDF links with an abstract page ------------------------------------------------------------
-
-AbstractPage = Callable[[SplitResult], "str | None"]
-
-
-def _arxiv(url: SplitResult) -> str | None:
-    match = re.fullmatch(r"/pdf/(.+?)(?:\.pdf)?/?", url.path)
-    parsed = parse_arxiv_id(match[1]) if match else None
-    return f"https://arxiv.org/abs/{parsed[0]}{parsed[1] or ''}" if parsed else None
-
-
-def _openreview(url: SplitResult) -> str | None:
-    note = parse_qs(url.query).get("id", [""])[0]
-    return f"https://openreview.net/forum?id={note}" if url.path.rstrip("/") == "/pdf" and note else None
-
-
-def _acl_anthology(url: SplitResult) -> str | None:
-    match = re.fullmatch(r"/([\w.-]+?)(?:v\d+)?\.pdf", url.path)
-    return f"https://aclanthology.org/{match[1]}/" if match else None
-
-
-def _acm(url: SplitResult) -> str | None:
-    match = re.fullmatch(r"/doi/(?:pdf|epdf)/(10\..+)", url.path)
-    return f"https://dl.acm.org/doi/{match[1]}" if match else None
-
-
-def _proceedings_by_hash(url: SplitResult) -> str | None:
-    """NeurIPS / MLSys: .../file/<hash>-Paper-Conference.pdf -> .../hash/<hash>-Abstract-Conference.html."""
-    match = re.fullmatch(r"(/(?:paper_files/)?paper/\d{4})/file/([0-9a-f]{32})-Paper([\w-]*)\.pdf", url.path)
-    return f"https://{url.hostname}{match[1]}/hash/{match[2]}-Abstract{match[3]}.html" if match else None
-
-
-def _pmlr(url: SplitResult) -> str | None:
-    match = re.fullmatch(r"/(v\d+)/([\w-]+?)(?:/\2)?\.pdf", url.path)
-    return f"https://proceedings.mlr.press/{match[1]}/{match[2]}.html" if match else None
-
-
-def _cvf(url: SplitResult) -> str | None:
-    match = re.fullmatch(r"(/.+)/papers/(\w[\w-]*_paper)\.pdf", url.path)
-    return f"https://openaccess.thecvf.com{match[1]}/html/{match[2]}.html" if match else None
-
-
-def _isca(url: SplitResult) -> str | None:
-    match = re.fullmatch(r"(/(?:archive/)?[a-z]+_\d{4}/\w+)\.pdf", url.path)
-    return f"https://{url.hostname}{match[1]}.html" if match else None
-
-
-def _ieee(url: SplitResult) -> str | None:
-    number = parse_qs(url.query).get("arnumber", [""])[0]
-    if url.path.startswith(("/stamp/", "/stampPDF/")) and number.isdigit():
-        return f"https://ieeexplore.ieee.org/document/{number}"
-    match = re.search(r"/iel\w*/(?:\d+/)+(\d+)\.pdf$", url.path)
-    return f"https://ieeexplore.ieee.org/document/{match[1]}" if match else None
-
-
-_ABSTRACT_PAGES: dict[str, AbstractPage] = {
-    "arxiv.org": _arxiv,
-    "openreview.net": _openreview,
-    "aclanthology.org": _acl_anthology,
-    "dl.acm.org": _acm,
-    "proceedings.neurips.cc": _proceedings_by_hash,
-    "papers.neurips.cc": _proceedings_by_hash,
-    "papers.nips.cc": _proceedings_by_hash,
-    "proceedings.mlsys.org": _proceedings_by_hash,
-    "proceedings.mlr.press": _pmlr,
-    "openaccess.thecvf.com": _cvf,
-    "isca-archive.org": _isca,
-    "isca-speech.org": _isca,
-    "ieeexplore.ieee.org": _ieee,
-}
-
-
-def abstract_page(url: str) -> str | None:
-    """The abstract (landing) page of a PDF link on a site that has one; None for anything else.
-
-    >>> abstract_page("https://arxiv.org/pdf/2403.07816")
-    'https://arxiv.org/abs/2403.07816'
-    >>> abstract_page("https://proceedings.mlr.press/v162/liu22g/liu22g.pdf")
-    'https://proceedings.mlr.press/v162/liu22g.html'
-    >>> abstract_page("https://arxiv.org/abs/2403.07816") is None
-    True
-    """
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").removeprefix("www.")
-    except ValueError:
-        return None
-    page = _ABSTRACT_PAGES.get(host)
-    return page(parts) if page else None
 
 
 @rule("pdf-link", WARNING,

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..csl import TITLE_THRESHOLD, issued_date_parts, title_key, title_similarity
+from ..ids.arxiv import ARXIV_DOI_REGISTRANT
+from ..ids.doi import doi_url
 from ..model import Entry, Record
 from .engine import INFO, WARNING, CheckContext, Hit, from_list, quoted, rule, tag_of
-from .structure import normal_title
 
 PUBLISHED_TYPES = frozenset({"paper-conference", "article-journal", "chapter"})
-# fuzz.ratio of folded titles at or above which a list title counts as the paper's title (typos pass).
-TITLE_SIMILARITY = 90
 
 
 def _source(record: Record, name: str) -> str:
@@ -38,8 +38,8 @@ def _published_as(record: Record) -> tuple[str, str | None]:
     csl = record.csl
     short = csl.get("container-title-short")
     venue = short or csl.get("container-title") or "a venue"
-    parts = (csl.get("issued") or {}).get("date-parts") or [[]]
-    year = parts[0][0] if parts[0] else None
+    parts = issued_date_parts(csl)
+    year = parts[0] if parts else None
     where = f"{venue} {year}" if year else str(venue)
     tag = f"[{short}'{str(year)[-2:]}]" if short and year else None
     return where, tag
@@ -47,8 +47,8 @@ def _published_as(record: Record) -> tuple[str, str | None]:
 
 def _published_link(record: Record) -> str | None:
     doi = str(record.csl.get("DOI", ""))
-    if doi and not doi.lower().startswith("10.48550/"):
-        return f"https://doi.org/{doi}"
+    if doi and not doi.lower().startswith(ARXIV_DOI_REGISTRANT):
+        return doi_url(doi)
     url = str(record.csl.get("URL", ""))
     return url if url and "arxiv.org" not in url else None
 
@@ -78,14 +78,13 @@ def published_version(context: CheckContext) -> Iterator[Hit]:
       "Use the paper's title as the message gives it; keep a model name in the line's text if you like.",
       needs_resolved=True)
 def title_mismatch(context: CheckContext) -> Iterator[Hit]:
-    from rapidfuzz import fuzz
-
     for record in context.records:
         title = record.csl.get("title")
         if not title or from_list(record, "title"):
             continue
         for entry in context.entries_of.get(record.id, []):
-            if fuzz.ratio(normal_title(entry.title), normal_title(str(title))) < TITLE_SIMILARITY:
+            listed, real = entry.title, str(title)
+            if title_key(listed) != title_key(real) and title_similarity(listed, real) < TITLE_THRESHOLD:
                 yield Hit(entry.line, f"listed as {entry.title!r} but the paper's title is {str(title)!r} "
                           f"(per {_source(record, 'title')})", entry.title)
 

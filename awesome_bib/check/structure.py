@@ -8,21 +8,14 @@ shows two.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 
+from ..csl import title_key
 from ..model import Entry, Section
 from .engine import ERROR, INFO, WARNING, CheckContext, Hit, describe_identity, quoted, rule
 
 # Titles this short ("Jamba", "Arctic") may name different papers; only longer ones are compared.
 _MIN_WORDS_TO_COMPARE = 4
-
-
-def normal_title(title: str) -> str:
-    """Case, accents and punctuation folded away: ``Branch-Train-MiX:Mixing`` == ``branch train mix mixing``."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().casefold()
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
 
 
 def _where(context: CheckContext, entry: Entry) -> str:
@@ -67,7 +60,7 @@ def inconsistent_entry(context: CheckContext) -> Iterator[Hit]:
             # Lines under the same heading are duplicate-entry's finding.
             earlier = [e for e in entries[:index] if e.section != entry.section]
             tags = [e for e in earlier if e.venue_tag and entry.venue_tag and e.venue_tag != entry.venue_tag]
-            titles = [e for e in earlier if normal_title(e.title) != normal_title(entry.title)]
+            titles = [e for e in earlier if title_key(e.title) != title_key(entry.title)]
             if tags:
                 yield Hit(entry.line, f"{quoted(entry)} is tagged [{entry.venue_tag}] here but "
                           f"[{tags[0].venue_tag}] on line {tags[0].line}", entry.title)
@@ -82,7 +75,7 @@ def inconsistent_entry(context: CheckContext) -> Iterator[Hit]:
 def duplicate_title(context: CheckContext) -> Iterator[Hit]:
     first_of: dict[str, Entry] = {}
     for entry in context.awesome.entries:
-        title = normal_title(entry.title)
+        title = title_key(entry.title)
         if len(title.split()) < _MIN_WORDS_TO_COMPARE:
             continue
         first = first_of.setdefault(title, entry)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..latex_text import escape_latex, protect_title
 from ..model import CSLItem
 from .bibtex import (
@@ -118,7 +119,7 @@ def _fields(item: CSLItem) -> dict[str, str]:
         fields["eprint"] = escape_latex(arxiv)
         fields["eprinttype"] = "arxiv"
         fields["eprintclass"] = escape_latex(field_text(item, "arxiv-category", custom))
-        fields["url"] = verbatim(f"https://arxiv.org/abs/{arxiv}")
+        fields["url"] = verbatim(arxiv_abs_url(arxiv))
     elif biblatex_type(item, fields) == "online":
         fields["organization"] = _list_field(container or publisher)
     elif entry_type == "dataset":  # a data set has no howpublished: its host is the publisher

@@ -32,7 +32,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from ..csl import issued_parts
 from ..errors import AwesomeBibError
+from ..ids.arxiv import abs_url as arxiv_abs_url
+from ..ids.doi import is_resolver_link
 from ..latex_text import escape_latex, normalize_text, pdflatex_subset, protect_title
 from ..model import NAME_FIELDS, CSLItem
 
@@ -58,7 +61,6 @@ _URL_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) not in 
 PAGE_RANGE = re.compile(r"\s*[-‐‑‒–—]+\s*")
 # A BibTeX name part with a top-level comma or the word "and" would be split there.
 _SPLITS_NAMES = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
-_DOI_RESOLVERS = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
 
 
 def to_bibtex(items: Iterable[CSLItem], *, unicode: bool = False) -> str:
@@ -204,7 +206,7 @@ def _fields(item: CSLItem) -> dict[str, str]:
         fields["eprint"] = escape_latex(arxiv)
         fields["archivePrefix"] = "arXiv"
         fields["primaryClass"] = escape_latex(field_text(item, "arxiv-category", custom))
-        fields["url"] = verbatim(f"https://arxiv.org/abs/{arxiv}")
+        fields["url"] = verbatim(arxiv_abs_url(arxiv))
     elif csl_type in _PUBLISHED_ELSEWHERE or container:
         fields["howpublished"] = escape_latex(container or publisher)
         if not container:
@@ -286,18 +288,6 @@ def _issued(item: CSLItem) -> dict[str, str]:
     return fields
 
 
-def issued_parts(item: CSLItem) -> tuple[int, ...]:
-    """``(year, month, day)`` of ``issued``, as far as each part is a number in range: ``()`` for no year."""
-    raw = ((item.get("issued") or {}).get("date-parts") or [[]])[0]
-    parts: list[int] = []
-    for value, (lowest, highest) in zip(raw, ((0, 9999), (1, 12), (1, 31)), strict=False):
-        text = str(value).strip()
-        if not text.isdigit() or not lowest <= int(text) <= highest:
-            break
-        parts.append(int(text))
-    return tuple(parts)
-
-
 def iso_date(item: CSLItem) -> str:
     """``issued`` as ISO 8601: ``2024``, ``2024-01`` or ``2024-01-08`` ("" for no year)."""
     parts = issued_parts(item)
@@ -311,7 +301,7 @@ def page_range(page: str) -> str:
 
 def url_beside_doi(url: str, doi: str) -> str:
     """The URL, unless it is only the DOI's resolver link (the doi field already says that)."""
-    if doi and url.lower() in {f"{resolver}{doi}".lower() for resolver in _DOI_RESOLVERS}:
+    if doi and is_resolver_link(url, doi):
         return ""
     return url
 

@@ -68,6 +68,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
 from lxml import etree
 
+from ..csl import issued_date_parts
 from ..errors import AwesomeBibError
 from ..model import CSLItem
 from .csl_model import CSL_NS, STATE, Capitalised, element_lookup
@@ -557,8 +558,8 @@ class ParsedStyle:
                 return None
             names = body[body.index(NAMES_OPEN) + 1 : body.find(NAMES_CLOSE)]
             issued = item.get("issued") or {}
-            year = (issued.get("date-parts") or [[None]])[0][:1] or [None]
-            return f"{ANY_MARK.sub('', names)}\0{year[0] if year[0] is not None else issued.get('literal', '')}"
+            year = next(iter(issued_date_parts(item)), None)
+            return f"{ANY_MARK.sub('', names)}\0{year if year is not None else issued.get('literal', '')}"
         parts = []
         if self._citation_layout is not None:
             self._citation_layout.repressed = {}

@@ -12,15 +12,13 @@ concurrent run added.  A cache that cannot be read or written is no error: it is
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..lockfile import write_atomic
 from ..model import CSLItem
 
 FORMAT_VERSION = 2
@@ -112,14 +110,4 @@ class FormatCache:
         return entries if isinstance(entries, dict) else {}
 
     def _write(self, data: dict[str, Any]) -> None:
-        handle, temporary = tempfile.mkstemp(
-            dir=self.path.parent, prefix=self.path.name, suffix=".tmp"
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

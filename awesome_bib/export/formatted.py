@@ -32,7 +32,9 @@ from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
+from ..csl import issued_date_parts
 from ..errors import AwesomeBibError
+from ..ids.doi import DOI_RESOLVER, doi_url
 from ..model import CSLItem
 from ..styles import DEFAULT_STYLE, find_style
 from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
@@ -202,9 +204,9 @@ def _usable(entry: Any, with_sort_keys: bool) -> dict[str, Any] | None:
 
 def _fallback(item: CSLItem, label: str | None) -> _Entry:
     """Title, year and link: what a list needs when the style cannot render an entry."""
-    year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
+    year = next(iter(issued_date_parts(item)), None)
     parts = [str(item.get("title") or item.get("id") or "untitled"), str(year) if year else None]
-    link = item.get("URL") or (f"https://doi.org/{item['DOI']}" if item.get("DOI") else None)
+    link = item.get("URL") or (doi_url(item["DOI"]) if item.get("DOI") else None)
     body = ". ".join(part for part in parts if part) + "."
     return _Entry(item, label, f"{body} {link}" if link else body, None)
 
@@ -442,9 +444,9 @@ def _link_spans(text: str, item: CSLItem) -> list[tuple[int, int, str]]:
     doi = str(item.get("DOI") or "")
     if doi:
         for match in re.finditer(
-            r"(?:https?://(?:dx\.)?doi\.org/)?" + re.escape(doi), text, re.IGNORECASE
+            f"(?:{DOI_RESOLVER.pattern})?{re.escape(doi)}", text, re.IGNORECASE
         ):
-            spans.append((match.start(), match.end(), f"https://doi.org/{doi}"))
+            spans.append((match.start(), match.end(), doi_url(doi)))
     url = str(item.get("URL") or "")
     if _is_web_url(url):
         spans += [(match.start(), match.end(), url) for match in re.finditer(re.escape(url), text)]

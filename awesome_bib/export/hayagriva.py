@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from typing import Any, Union
 from urllib.parse import urlsplit
 
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..latex_text import normalize_text, protect_words
 from ..model import CSLItem
 from .bibtex import PAGE_RANGE, field_text, iso_date, keyed, person_name, url_beside_doi, verbatim
@@ -108,7 +109,7 @@ def _entry(item: CSLItem) -> dict[str, Node]:
         "author": [_person(name) for name in item.get("author") or [] if not person_name(name).is_others],
         "date": iso_date(item),
         "page-range": "-".join(PAGE_RANGE.split(text("page"))),
-        "url": _url(f"https://arxiv.org/abs/{arxiv}" if csl_type == "article" and arxiv
+        "url": _url(arxiv_abs_url(arxiv) if csl_type == "article" and arxiv
                     else url_beside_doi(text("URL"), doi)),
         "serial-number": {"doi": doi, "arxiv": arxiv,
                           "serial": text("number") if csl_type == "report" else ""},

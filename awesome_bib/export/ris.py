@@ -30,9 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..csl import issued_parts
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..latex_text import normalize_text
 from ..model import CSLItem
-from .bibtex import PAGE_RANGE, field_text, issued_parts, keyed, person_name, url_beside_doi
+from .bibtex import PAGE_RANGE, field_text, keyed, person_name, url_beside_doi
 
 # CSL type -> RIS type: conference paper, journal article, unpublished work (a preprint), blog, web
 # page, report, book chapter, computer program, data set; anything else is generic.
@@ -99,7 +101,7 @@ def _tags(key: str, item: CSLItem) -> Iterator[tuple[str, str]]:
     if ris_type(item) == "RPRT":
         yield "SN", text("number")
     yield "DO", doi
-    abstract_page = f"https://arxiv.org/abs/{arxiv}" if arxiv else ""
+    abstract_page = arxiv_abs_url(arxiv) if arxiv else ""
     # A preprint's link is its abstract page (as in the BibTeX export); a published paper keeps its own.
     own = "" if item.get("type") == "article" and arxiv else url_beside_doi(text("URL"), doi)
     for url in dict.fromkeys(url for url in (own, abstract_page) if url):

@@ -26,7 +26,8 @@ from importlib import resources
 from urllib.parse import quote
 
 from .. import __version__
-from ..identifiers import parse_link
+from ..ids import parse_link
+from ..ids.doi import doi_url
 from ..model import CSLItem
 from ..styles import style_failure
 from .bibtex import to_bibtex
@@ -294,7 +295,7 @@ class _Writer:
         self.count += 1
         title_id = f"t{self.count}"
         title = escape(str(item.get("title") or key))
-        url = _web(item.get("URL")) or (_web(f"https://doi.org/{item['DOI']}") if item.get("DOI") else None)
+        url = _web(item.get("URL")) or (_web(doi_url(item["DOI"])) if item.get("DOI") else None)
         title_html = (f'<a class="title" id="{title_id}" href="{escape(url)}">{title}</a>' if url
                       else f'<span class="title" id="{title_id}">{title}</span>')
         meta = [_authors(item), _venue(item)]

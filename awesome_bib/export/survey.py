@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
+from ..csl import issued_date_parts
 from ..errors import AwesomeBibError
 from ..latex_text import normalize_text
 from ..model import CSLItem, Section
@@ -95,7 +96,7 @@ def venue_name(item: CSLItem) -> str:
 
 
 def year_of(item: CSLItem) -> str:
-    parts = ((item.get("issued") or {}).get("date-parts") or [[]])[0]
+    parts = issued_date_parts(item)
     return str(parts[0]) if parts and str(parts[0]).strip().isdigit() else "n.d."
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from .. import venues
+from ..csl import issued_year
 from ..http import MalformedResponse
 from ..model import CSLItem
 
@@ -80,25 +81,6 @@ class Search(Protocol):
 
     def search(self, reference: Reference) -> list[Candidate]:
         ...
-
-
-def issued_year(csl: Mapping[str, Any]) -> int | None:
-    """The year of a CSL item's ``issued`` date, if it has one."""
-    try:
-        return int(csl["issued"]["date-parts"][0][0])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
-
-
-def date_parts(*parts: Any) -> dict[str, list[list[int]]] | None:
-    """A CSL date from year[, month[, day]], dropping the missing tail; None without a year."""
-    numbers: list[int] = []
-    for part in parts:
-        try:
-            numbers.append(int(part))
-        except (TypeError, ValueError):
-            break
-    return {"date-parts": [numbers]} if numbers else None
 
 
 def compact(item: Mapping[str, Any]) -> CSLItem:

