@@ -40,6 +40,17 @@ def _chosen(library: Library, queries: tuple[str, ...]) -> list[Section]:
     return sorted(chosen, key=lambda section: section.line)
 
 
+def _draft_papers(list_path: Path | None, draft_all: bool, section_queries: tuple[str, ...]) -> tuple[
+        Library, list[Section], dict[str, list[CSLItem]], list[CSLItem]]:
+    """What a survey draft covers: the list, its chosen sections, their papers, every paper cited."""
+    if draft_all and section_queries:
+        raise AwesomeBibError("give either --all or --section, not both")
+    library = open_library(list_path)
+    sections = _chosen(library, section_queries)
+    papers_of = papers_by_section(library, sections)
+    return library, sections, papers_of, _cited(sections, papers_of)
+
+
 def _cited(sections: list[Section], papers_of: dict[str, list[CSLItem]]) -> list[CSLItem]:
     """Every paper of the sections once, in list order; exit 1 when there is none."""
     items = distinct([papers_of.get(section.path, []) for section in sections])
@@ -93,14 +104,9 @@ def latex(list_path: Path | None, section_queries: tuple[str, ...], draft_all: b
       awesome-bib latex -s quantization --body-only --no-tables > quantization.tex
       awesome-bib latex --taxonomy leaves --papers sentence --title "MoE inference: a survey" -o draft
     """
-    if draft_all and section_queries:
-        raise AwesomeBibError("give either --all or --section, not both")
     options = SurveyOptions(backend=backend, style=style, title=title, papers=papers, tables=tables,
                             taxonomy=taxonomy, body_only=body_only)
-    library = open_library(list_path)
-    sections = _chosen(library, section_queries)
-    papers_of = papers_by_section(library, sections)
-    items = _cited(sections, papers_of)
+    library, sections, papers_of, items = _draft_papers(list_path, draft_all, section_queries)
     tex = survey_tex(sections, papers_of, options, library.awesome.title)
     if out_dir is None:
         emit(tex, None)
@@ -142,13 +148,8 @@ def typst(list_path: Path | None, section_queries: tuple[str, ...], draft_all: b
       awesome-bib typst --section "Model Compression" --style apa --out draft
       awesome-bib typst --taxonomy leaves --papers sentence --no-tables -o draft
     """
-    if draft_all and section_queries:
-        raise AwesomeBibError("give either --all or --section, not both")
     options = SurveyOptions(style=style, title=title, papers=papers, tables=tables, taxonomy=taxonomy)
-    library = open_library(list_path)
-    sections = _chosen(library, section_queries)
-    papers_of = papers_by_section(library, sections)
-    items = _cited(sections, papers_of)
+    library, sections, papers_of, items = _draft_papers(list_path, draft_all, section_queries)
     document = survey_typ(sections, papers_of, options, library.awesome.title)
     if out_dir is None:
         emit(document, None)
