@@ -209,3 +209,28 @@ def test_ctrl_c_stops_at_once_with_one_line(listing: Path) -> None:
         stderr = process.stderr.read() if process.stderr else ""
         assert "awesome-bib: interrupted" in stderr and "Traceback" not in stderr
         json.loads(lockfile_path_for(listing).read_text("utf-8"))  # still a valid lockfile
+
+
+def test_a_writer_racing_a_resolve_loses_no_update(listing: Path) -> None:
+    """`rekey` started while `resolve` runs waits for it and reads what it wrote: both changes stay."""
+    assert run("export", "--list", listing).exit_code == 0
+    blog = "url:https://qwenlm.github.io/blog/qwen-moe/"
+    with FakeAPI(Fixtures.load(), latency=0.5) as api:
+        env = {**os.environ, **api.env()}
+        root = Path(__file__).parent.parent
+        command = [sys.executable, "-m", "awesome_bib"]
+        resolving = subprocess.Popen([*command, "resolve", "--list", str(listing)], cwd=root, env=env,
+                                     stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not api.log and time.monotonic() < deadline:  # resolve has read the lockfile and asks
+            time.sleep(0.02)
+        rekeyed = subprocess.run([*command, "rekey", "--list", str(listing), blog, "--key-format", "{title}"],
+                                 cwd=root, env=env, capture_output=True, text=True, timeout=60)
+        resolving.wait(timeout=60)
+    assert resolving.returncode == 0, resolving.stderr.read() if resolving.stderr else ""
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    old, new = rekeyed.stdout.split()
+    records = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]
+    assert records[blog]["key"] == new != old  # the rekey is kept
+    assert records["arxiv:2401.04088"]["status"] == "resolved"  # and so is everything resolve found
+    assert records["arxiv:2310.16795"]["status"] == "upgraded"

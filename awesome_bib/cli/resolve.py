@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..library import open_library
-from ..lockfile import exclusive
+from ..library import open_for_update, open_library
 from ..model import Record
 from .app import list_option, main
 
@@ -68,14 +67,14 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
     """
     from ..resolve import resolve_records, wants_lookup
 
-    library = open_library(list_path)
-    settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
-    local = library.local_bibliography(from_files)
-    pending = sum(1 for r in library.records if wants_lookup(r, prefer=prefer, refresh=refresh))
-    with exclusive(library.lockfile_path), _progress_bar(pending) as bar:
-        report = resolve_records(library.records, settings, prefer=prefer, refresh=refresh,
-                                 overrides=library.overrides, on_batch=lambda _: library.write(),
-                                 progress=bar, local=local)  # type: ignore[arg-type]
+    with open_for_update(list_path) as library:
+        settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
+        local = library.local_bibliography(from_files)
+        pending = sum(1 for r in library.records if wants_lookup(r, prefer=prefer, refresh=refresh))
+        with _progress_bar(pending) as bar:
+            report = resolve_records(library.records, settings, prefer=prefer, refresh=refresh,
+                                     overrides=library.overrides, on_batch=lambda _: library.write(),
+                                     progress=bar, local=local)  # type: ignore[arg-type]
         moved = library.adopt_keys(report.local_keys) if adopt_keys else {}
         moved |= library.settle_keys(keep=keep_keys)
         library.write()
