@@ -25,7 +25,7 @@ def listing(tmp_path: Path) -> Path:
 
 def quick_retries(listing: Path) -> None:
     """A config beside the list: fail fast against a service that is down."""
-    tables = "".join(f"[services.{name}]\nretries = 1\nbackoff = 0.01\ntimeout = 2\n\n"
+    tables = "".join(f"[services.{name}]\nretries = 1\nbackoff = 0.01\ntimeout = 2\npatience = 1\n\n"
                      for name in ("arxiv", "crossref", "dblp", "semanticscholar"))
     listing.with_name("awesome-bib.toml").write_text(tables, "utf-8")
 

@@ -106,9 +106,10 @@ def test_resolve_reads_a_wrong_shape_as_unknown_not_as_a_crash(
     fake_api.take_down(service, Fault(body=body(answer)))
     report = resolve_records([record], api_settings)
     assert record.status == "unresolved"
-    (note,) = [note for note in record.notes if note.startswith(service)]
-    assert "malformed response (unexpected data in the answer" in note
-    assert note.endswith("(unknown, retry later)")
+    notes = [note for note in record.notes if note.startswith(service)]
+    assert any("malformed response (unexpected data in the answer" in note for note in notes)
+    for note in notes:  # each request asked (a lookup, a search) says why it failed
+        assert "malformed response" in note and note.endswith("(unknown, retry later)")
     assert report.unresolved == {record.id: record.notes}
 
 
