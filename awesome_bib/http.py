@@ -42,6 +42,9 @@ def user_agent(mailto: str | None = None) -> str:
     return f"awesome-bib/{__version__} (citation resolver for curated paper lists{contact})"
 
 
+UNKNOWN = "(unknown, retry later)"  # ends every note of a service that gave no answer
+
+
 class ServiceUnavailable(Exception):
     """A service gave no usable answer, even after retries.  The outcome is unknown, not absent."""
 
@@ -51,7 +54,7 @@ class ServiceUnavailable(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"{self.service}: {self.reason} (unknown, retry later)"
+        return f"{self.service}: {self.reason} {UNKNOWN}"
 
 
 class MalformedResponse(Exception):

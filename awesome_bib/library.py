@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 EMBEDDED_NAME = "awesome-moe-inference.md"
 _CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
+DEFAULT_RETRY_MISSING_AFTER = 30  # days a paper no service knew is not asked again
 SAVE_WAIT = 10.0  # seconds bringing the lockfile up to date waits for another quick writer
 log = logging.getLogger("awesome_bib.library")
 
@@ -241,6 +243,17 @@ class Library:
                                  offline=offline)
         return settings, prefer or options.get("prefer", "published")
 
+    def misses_from(self, retry_missing: bool = False) -> str | None:
+        """The first day (``YYYY-MM-DD``, UTC) of misses still remembered: ``[resolve]
+        retry-missing-after`` days (default 30) ago; None with ``retry_missing`` (ask them all)."""
+        days = config_table(self.config, "resolve").get("retry-missing-after", DEFAULT_RETRY_MISSING_AFTER)
+        if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
+            raise AwesomeBibError(f"{CONFIG_NAME}: [resolve] retry-missing-after must be a number of days "
+                                  f"(0 or more), not {days!r}")
+        if retry_missing:
+            return None
+        return (datetime.now(timezone.utc).date() - timedelta(days=days)).isoformat()
+
     @property
     def key_format(self) -> str:
         return key_format_of(self.config)
@@ -388,7 +401,7 @@ def merge_listed(listed: Record, locked: Record) -> Record:
             custom[name] = listed.csl["custom"][name]
     csl = {**locked.csl, "custom": dict(sorted(custom.items()))}
     return Record(listed.id, csl, locked.status, locked.provenance, locked.notes,
-                  listed.list_notes, listed.list_hash, locked.provisional_key)
+                  listed.list_notes, listed.list_hash, locked.provisional_key, locked.missing_since)
 
 
 def _identifiers(record: Record) -> set[str]:

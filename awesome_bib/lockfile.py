@@ -42,6 +42,8 @@ def _record_to_json(record: Record) -> dict[str, Any]:
         data["list-hash"] = record.list_hash
     if record.provisional_key:
         data["provisional-key"] = True
+    if record.missing_since:
+        data["missing-since"] = record.missing_since
     return data
 
 
@@ -54,6 +56,7 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
         _expect(origin, dict, f"{record_id} provenance {name}")
     _expect(data.get("notes", []), list, f"{record_id} notes")
     _expect(data.get("status", "listed"), str, f"{record_id} status")
+    _expect(data.get("missing-since", ""), str, f"{record_id} missing-since")
     csl = {"id": data["key"], **data["csl"]}
     return Record(
         id=record_id,
@@ -63,6 +66,7 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
         notes=list(data.get("notes", [])),
         list_hash=data.get("list-hash", ""),
         provisional_key=data.get("provisional-key") is True,
+        missing_since=data.get("missing-since", ""),
     )
 
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,74 @@ def test_a_writer_racing_a_resolve_loses_no_update(listing: Path) -> None:
     assert records[blog]["key"] == new != old  # the rekey is kept
     assert records["arxiv:2401.04088"]["status"] == "resolved"  # and so is everything resolve found
     assert records["arxiv:2310.16795"]["status"] == "upgraded"
+
+
+UNKNOWN_PAPER = "\n[Arxiv'24] [A Paper arXiv Does Not Have](https://arxiv.org/abs/2401.99999)\n"
+
+
+def asked_arxiv_ids(api: FakeAPI) -> set[str]:
+    return {i for entry in api.requests("arxiv") for ids in entry.query.get("id_list", []) for i in ids.split(",")}
+
+
+def set_missing_since(listing: Path, record_id: str, day: str) -> None:
+    path = lockfile_path_for(listing)
+    document = json.loads(path.read_text("utf-8"))
+    document["records"][record_id]["missing-since"] = day
+    path.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+
+
+def test_a_paper_no_service_knows_is_remembered_for_30_days(listing: Path, fake_api: FakeAPI) -> None:
+    listing.write_text(listing.read_text("utf-8") + UNKNOWN_PAPER)
+    first = run("resolve", "--list", listing)
+    assert first.exit_code == 1
+    today = datetime.now(timezone.utc).date()
+    record = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2401.99999"]
+    assert record["status"] == "unresolved" and record["missing-since"] == today.isoformat()
+
+    fake_api.log.clear()
+    again = run("resolve", "--list", listing)
+    assert again.exit_code == 1  # still a paper nobody knows
+    assert fake_api.log == []  # but nobody is asked again
+    assert "no service knew them lately, not asked again: 1" in again.stderr
+    status = run("status", "--list", listing).stdout
+    assert "paper2024arxiv (arxiv:2401.99999): arxiv: no record for arXiv id 2401.99999" in status
+    assert f"[no service knew it on {today.isoformat()}]" in status
+    assert json.loads(run("status", "--list", listing, "--json").stdout)["unresolved-papers"][0][
+        "missing-since"] == today.isoformat()
+
+    assert run("resolve", "--list", listing, "--retry-missing").exit_code == 1
+    assert asked_arxiv_ids(fake_api) == {"2401.99999"}
+
+    fake_api.log.clear()
+    set_missing_since(listing, "arxiv:2401.99999", (today - timedelta(days=31)).isoformat())
+    listing.with_name("awesome-bib.toml").write_text("[resolve]\nretry-missing-after = 60\n", "utf-8")
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert fake_api.log == []  # 31 days ago is within 60 days
+    listing.with_name("awesome-bib.toml").unlink()
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert asked_arxiv_ids(fake_api) == {"2401.99999"}  # past 30 days: asked again, remembered from today
+    assert json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2401.99999"][
+        "missing-since"] == today.isoformat()
+
+    fake_api.log.clear()
+    listing.write_text(listing.read_text("utf-8").replace("A Paper arXiv Does Not Have", "A Retitled Paper"))
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert asked_arxiv_ids(fake_api) == {"2401.99999"}  # its line changed: asked again
+
+
+def test_a_paper_a_service_could_not_answer_for_is_no_miss(listing: Path, fake_api: FakeAPI) -> None:
+    listing.write_text(listing.read_text("utf-8") + UNKNOWN_PAPER)
+    quick_retries(listing)
+    fake_api.take_down("semanticscholar")
+    assert run("resolve", "--list", listing).exit_code == 1
+    record = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2401.99999"]
+    assert "missing-since" not in record
+    status = run("status", "--list", listing)
+    assert "finished with a lookup to retry (the next resolve asks again):" in status.stdout
+    assert "semanticscholar: 503 Service Unavailable" in status.stdout
+    fake_api.bring_up("semanticscholar")
+    fake_api.log.clear()
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert "2401.99999" in asked_arxiv_ids(fake_api)  # failures are retried every run
+    assert "pending-retries" in json.loads(run("status", "--list", listing, "--json").stdout)
+    assert json.loads(run("status", "--list", listing, "--json").stdout)["pending-retries"] == []

@@ -21,6 +21,7 @@ from awesome_bib.resolve import (
     FINISHED,
     PREPRINT_KEPT,
     apply_overrides,
+    has_pending_retry,
     resolve_records,
 )
 from awesome_bib.services import SERVICES, ResolveSettings, load_settings
@@ -353,7 +354,8 @@ def test_changing_prefer_looks_up_the_papers_it_affects_and_only_those(
     fake_api.counts.clear()
     again = resolve_records(resolved, api_settings, prefer="arxiv")
     assert set(upgraded) <= set(again.unchanged)
-    assert dict(fake_api.counts) == {"arxiv": 1, "crossref": 1, "dblp": 1}  # the two unresolved
+    # the two unresolved (arXiv asked twice: its empty answer confirmed)
+    assert dict(fake_api.counts) == {"arxiv": 2, "crossref": 1, "dblp": 1}
 
     back = resolve_records(resolved, api_settings, prefer="published")
     assert set(upgraded) <= set(back.upgraded)
@@ -368,6 +370,34 @@ def test_the_preference_survives_the_lockfile(
     reread = list(lockfile.loads(text).records.values())
     fake_api.counts.clear()
     report = resolve_records(reread, api_settings, prefer="arxiv")
-    assert dict(fake_api.counts) == {"arxiv": 1, "crossref": 1, "dblp": 1}  # the two unresolved
+    # the two unresolved (arXiv asked twice: its empty answer confirmed)
+    assert dict(fake_api.counts) == {"arxiv": 2, "crossref": 1, "dblp": 1}
     report = resolve_records(reread, api_settings, prefer="published")
     assert len(report.upgraded) == 4
+
+
+# -- records do not depend on history ---------------------------------------------------------------
+
+FAULT_HISTORIES: dict[str, Callable[[FakeAPI], None]] = {
+    "semantic-scholar-outage": lambda api: api.take_down("semanticscholar", Fault(503)),
+    "dblp-outage": lambda api: api.take_down("dblp", Fault(drop=True)),
+    "malformed-crossref": lambda api: api.take_down("crossref", Fault(body='{"status": "ok", "mess')),
+    "retry-after": lambda api: api.fail("arxiv", *[Fault(429, retry_after="1")] * 2),
+}
+
+
+@pytest.mark.parametrize("history", FAULT_HISTORIES, ids=list(FAULT_HISTORIES))
+def test_a_clean_run_after_faults_gives_what_a_run_without_faults_gives(
+    history: str, api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    clean = load_records()
+    resolve_records(clean, api_settings)
+    faulty = load_records()
+    FAULT_HISTORIES[history](fake_api)
+    resolve_records(faulty, api_settings)
+    for service in SERVICES:
+        fake_api.bring_up(service)
+    again = resolve_records(faulty, api_settings)
+    assert dump(faulty) == dump(clean)
+    assert not again.unresolved.keys() - {r.id for r in clean if r.status == "unresolved"}
+    assert not any(has_pending_retry(record) for record in faulty)

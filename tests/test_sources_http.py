@@ -205,3 +205,23 @@ def test_closing_the_client_releases_a_call_waiting_to_retry(
             waiting.result(timeout=5)
     assert time.monotonic() - started < 1
     assert fake_api.counts["arxiv"] == 1
+
+
+EMPTY_FEED = "<feed xmlns='http://www.w3.org/2005/Atom'><title>arXiv Query</title></feed>"
+
+
+def test_an_empty_arxiv_feed_is_unknown_unless_one_id_alone_confirms_it(
+    arxiv: ArxivSource, fake_api: FakeAPI
+) -> None:
+    fake_api.fail("arxiv", Fault(body=EMPTY_FEED))  # overloaded: nothing, for ids it has
+    with pytest.raises(ServiceUnavailable, match="an empty feed for 2 valid ids"):
+        arxiv.lookup(["2401.04088", "2310.16795"])
+    assert [e.query["id_list"] for e in fake_api.requests("arxiv")] == [
+        ["2401.04088,2310.16795"], ["2401.04088"]]  # the second request, one id alone, found it
+    fake_api.log.clear()
+    found = arxiv.lookup(["2401.99999", "2401.99998"])  # ids arXiv does not have
+    assert found == {"2401.99999": None, "2401.99998": None}
+    assert len(fake_api.requests("arxiv")) == 2  # confirmed by one id alone
+    fake_api.log.clear()
+    assert arxiv.lookup(["2401.04088", "2401.99999"])["2401.99999"] is None  # entries: a real answer
+    assert len(fake_api.requests("arxiv")) == 1
