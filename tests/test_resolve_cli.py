@@ -306,3 +306,23 @@ def test_a_paper_a_service_could_not_answer_for_is_no_miss(listing: Path, fake_a
     assert "2401.99999" in asked_arxiv_ids(fake_api)  # failures are retried every run
     assert "pending-retries" in json.loads(run("status", "--list", listing, "--json").stdout)
     assert json.loads(run("status", "--list", listing, "--json").stdout)["pending-retries"] == []
+
+
+def test_off_a_terminal_progress_lines_come_and_the_deadline_stops_cleanly(listing: Path) -> None:
+    with FakeAPI(Fixtures.load(), latency=0.6) as api:
+        env = {**os.environ, **api.env(), "AWESOME_BIB_PROGRESS_EVERY": "0.2"}
+        root = Path(__file__).parent.parent
+        command = [sys.executable, "-m", "awesome_bib", "resolve", "--list", str(listing)]
+        started = time.monotonic()
+        stopped = subprocess.run([*command, "--deadline", "1"], cwd=root, env=env, capture_output=True,
+                                 text=True, timeout=60)
+        assert time.monotonic() - started < 10
+        assert stopped.returncode == 1, stopped.stderr
+        assert "resolving: 0/6 done, 6 left; arxiv ok, crossref ok, dblp ok, semanticscholar ok" in stopped.stderr
+        left = int(stopped.stderr.split("stopped at the deadline: ")[1].split()[0])
+        assert 0 < left <= 6
+        after = statuses(listing)  # a valid lockfile, with what was finished
+        assert list(after.values()).count("listed") == left + 1  # the blog is never looked up
+        finished = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=60)
+        assert finished.returncode == 0, finished.stderr
+        assert "listed" not in {s for rid, s in statuses(listing).items() if not rid.startswith("url:")}

@@ -401,3 +401,18 @@ def test_a_clean_run_after_faults_gives_what_a_run_without_faults_gives(
     assert dump(faulty) == dump(clean)
     assert not again.unresolved.keys() - {r.id for r in clean if r.status == "unresolved"}
     assert not any(has_pending_retry(record) for record in faulty)
+
+
+def test_a_service_throttling_half_its_answers_still_resolves_everything(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    clean = load_records()
+    fault_free = resolve_records(clean, api_settings)
+    throttled = load_records()
+    for number, service in enumerate(SERVICES):
+        fake_api.misbehave(service, 0.5, [Fault(429, retry_after="0"), Fault(503)], seed=number)
+    settings = load_settings({name: {"backoff": 0.01, "patience": 30} for name in SERVICES}, env=fake_api.env())
+    report = resolve_records(throttled, settings)
+    assert dump(throttled) == dump(clean)  # slowed down, never given up
+    assert not any(has_pending_retry(record) for record in throttled)
+    assert sum(report.requests.values()) > 1.5 * sum(fault_free.requests.values())  # throttled often
