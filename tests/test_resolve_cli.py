@@ -184,9 +184,10 @@ def test_a_run_killed_midway_leaves_a_valid_lockfile_and_the_next_run_carries_on
         assert "resolved" in partial.values() or "upgraded" in partial.values()
         assert "listed" in partial.values()
         first_requests = sum(api.counts.values())
-        assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
         finished = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=60)
         assert finished.returncode == 0, finished.stderr
+        # a kill during a write may leave its temporary file: the next write clears it
+        assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
         assert set(statuses(listing).values()) <= {"resolved", "upgraded", "listed"}
         assert statuses(listing)["arxiv:2401.04088"] == "resolved"
         again = [e for e in api.log[first_requests:] if e.service == "arxiv"]
