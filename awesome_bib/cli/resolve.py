@@ -18,10 +18,12 @@ import click
 from ..errors import AwesomeBibError
 from ..library import open_for_update, open_library
 from ..model import Record
+from .app import list_option, main
 
 if TYPE_CHECKING:
     from ..resolve import RunMonitor
-from .app import list_option, main
+
+SAVE_EVERY = 2.0  # seconds between lockfile writes while resolving
 
 
 @contextmanager
@@ -97,8 +99,9 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
     """Fill the lockfile with real metadata: your own bibliographies (--from) first, then arXiv,
     Crossref, DBLP and Semantic Scholar.
 
-    Only new, changed or previously failed papers are looked up; the lockfile is written after
-    every batch, so an interrupted run loses nothing and the next one carries on. Exit status:
+    Only new, changed or previously failed papers are looked up (papers no service knew are not
+    asked again for a while); the lockfile is written as answers come, so an interrupted run loses
+    at most the last seconds and the next one carries on. Exit status:
     0 all resolved, 1 some papers unresolved (listed with reasons), 2 usage or fatal error.
 
     \b
@@ -119,9 +122,17 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
         pending = sum(1 for r in library.records
                       if wants_lookup(r, prefer=prefer, refresh=refresh, misses_from=misses_from))
         monitor = RunMonitor(total=pending)
+        written = [0.0]
+
+        def save(_: object) -> None:
+            # a write costs the whole lockfile: a large list is written every few seconds, not per answer
+            if time.monotonic() - written[0] >= SAVE_EVERY:
+                library.write()
+                written[0] = time.monotonic()
+
         with _progress_bar(pending, monitor) as bar:
             report = resolve_records(library.records, settings, prefer=prefer, refresh=refresh,
-                                     overrides=library.overrides, on_batch=lambda _: library.write(),
+                                     overrides=library.overrides, on_batch=save,
                                      progress=bar, local=local,  # type: ignore[arg-type]
                                      misses_from=misses_from, monitor=monitor, deadline=stop_at)
         moved = library.adopt_keys(report.local_keys) if adopt_keys else {}
