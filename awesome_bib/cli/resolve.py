@@ -37,9 +37,9 @@ def _progress_bar(total: int, monitor: RunMonitor) -> Iterator[object]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("resolve", total=total)
+        task = progress.add_task(monitor.line(), total=total)
 
         def advance(finished: int, of: int) -> None:
             progress.update(task, completed=finished, total=of, description=monitor.line())
