@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 
 EMBEDDED_NAME = "awesome-moe-inference.md"
 _CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
-SAVE_WAIT = 10.0  # seconds a quick writer waits for another one to finish with the lockfile
+DEFAULT_RETRY_MISSING_AFTER = 30  # days a paper no service knew is not asked again
+SAVE_WAIT = 10.0  # seconds bringing the lockfile up to date waits for another quick writer
 log = logging.getLogger("awesome_bib.library")
 
 
@@ -81,6 +83,7 @@ class Library:
     embedded: bool
     overrides: Overrides = field(default_factory=dict)
     read_from: Path | None = None  # the lockfile read (the shipped one, for the embedded list)
+    needs_saving: bool = False  # the list brought papers or changes the lockfile does not have yet
 
     @property
     def sections(self) -> list[Section]:
@@ -216,16 +219,13 @@ class Library:
     def lockfile_text(self) -> str:
         return lockfile.dumps(lockfile.Lockfile(self.key_format, {r.id: r for r in self.records}))
 
-    def save(self) -> None:
-        """Write the lockfile, holding its guard; waits a little for another quick writer (parallel
-        exports of one list after an edit), not for a long ``resolve``."""
-        with lockfile.exclusive(self.lockfile_path, wait=SAVE_WAIT):
-            self.write()
-
     def write(self) -> None:
         """Write the lockfile atomically when its text changed; the caller holds its guard (see
-        :func:`lockfile.exclusive`)."""
+        :func:`open_for_update`)."""
         text = self.lockfile_text()
+        # Under the guard no other write is under way: a temporary file is a killed run's litter.
+        for stale in self.lockfile_path.parent.glob(f".{self.lockfile_path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         try:
             if self.lockfile_path.read_text("utf-8") == text:
                 return
@@ -246,6 +246,17 @@ class Library:
         settings = load_settings(config_table(self.config, "services"), mailto=mailto or options.get("mailto"),
                                  offline=offline)
         return settings, prefer or options.get("prefer", "published")
+
+    def misses_from(self, retry_missing: bool = False) -> str | None:
+        """The first day (``YYYY-MM-DD``, UTC) of misses still remembered: ``[resolve]
+        retry-missing-after`` days (default 30) ago; None with ``retry_missing`` (ask them all)."""
+        days = config_table(self.config, "resolve").get("retry-missing-after", DEFAULT_RETRY_MISSING_AFTER)
+        if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
+            raise AwesomeBibError(f"{CONFIG_NAME}: [resolve] retry-missing-after must be a number of days "
+                                  f"(0 or more), not {days!r}")
+        if retry_missing:
+            return None
+        return (datetime.now(timezone.utc).date() - timedelta(days=days)).isoformat()
 
     @property
     def key_format(self) -> str:
@@ -289,10 +300,35 @@ def open_library(list_path: Path | None = None, *, update_lockfile: bool = True)
     """Read a list (default: the embedded one) and its lockfile, pinning keys for new papers.
 
     With ``update_lockfile`` the lockfile is rewritten when the list brought new or changed
-    papers; keys already in the lockfile never change.
+    papers; keys already in the lockfile never change.  The rewrite reads the lockfile again
+    under its guard, so that a change another run made since the first read is not lost.
     """
     with _collector_paused():
-        return _open(list_path, update_lockfile)
+        library = _open(list_path)
+        if update_lockfile and library.needs_saving:
+            with lockfile.exclusive(library.lockfile_path, wait=SAVE_WAIT):
+                library = _open(list_path, library.awesome)
+                if library.needs_saving:
+                    library.write()
+        return library
+
+
+@contextmanager
+def open_for_update(list_path: Path | None = None, *, wait: float = 0,
+                    update_lockfile: bool = True) -> Iterator[Library]:
+    """A library for a command that writes its lockfile: the guard is taken before the lockfile is
+    read and held until the block ends, so nothing another run writes meanwhile is overwritten.
+    Another run holding the guard is a clear error, at once or after ``wait`` seconds; write with
+    :meth:`Library.write` (``update_lockfile``: at once when the list brought changes)."""
+    embedded = list_path is None
+    path = embedded_list_path() if embedded else list_path
+    assert path is not None
+    with lockfile.exclusive(user_lockfile_path() if embedded else lockfile_path_for(path), wait=wait):
+        with _collector_paused():
+            library = _open(list_path)
+        if update_lockfile and library.needs_saving:
+            library.write()
+        yield library
 
 
 @contextmanager
@@ -307,11 +343,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _open(list_path: Path | None, update_lockfile: bool) -> Library:
+def _open(list_path: Path | None, awesome: AwesomeList | None = None) -> Library:
+    """The library of a list (``awesome`` when it was read already) and its lockfile as it is now."""
     embedded = list_path is None
     path = embedded_list_path() if embedded else list_path
     assert path is not None
-    awesome = read_list(path)
+    awesome = awesome or read_list(path)
     config = load_config(None if embedded else path.parent)
     if embedded:
         write_path = user_lockfile_path()
@@ -344,11 +381,10 @@ def _open(list_path: Path | None, update_lockfile: bool) -> Library:
     apply_all(records, overrides)
     library = Library(awesome, records, write_path, config, embedded, overrides, read_path if locked else None)
     # The shipped lockfile of the embedded list is read-only data; only a local resolve (which
-    # calls save) starts a user copy of it.
-    writable = read_path == write_path
+    # writes) starts a user copy of it.
     current = lockfile.Lockfile(key_format, {r.id: r for r in records})
-    if update_lockfile and writable and (locked is None or not lockfile.same_content(current, locked)):
-        library.save()
+    library.needs_saving = read_path == write_path and (
+        locked is None or not lockfile.same_content(current, locked))
     return library
 
 
@@ -369,7 +405,7 @@ def merge_listed(listed: Record, locked: Record) -> Record:
             custom[name] = listed.csl["custom"][name]
     csl = {**locked.csl, "custom": dict(sorted(custom.items()))}
     return Record(listed.id, csl, locked.status, locked.provenance, locked.notes,
-                  listed.list_notes, listed.list_hash, locked.provisional_key)
+                  listed.list_notes, listed.list_hash, locked.provisional_key, locked.missing_since)
 
 
 def _identifiers(record: Record) -> set[str]:

@@ -45,6 +45,8 @@ def _record_to_json(record: Record) -> dict[str, Any]:
         data["list-hash"] = record.list_hash
     if record.provisional_key:
         data["provisional-key"] = True
+    if record.missing_since:
+        data["missing-since"] = record.missing_since
     return data
 
 
@@ -62,6 +64,7 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
         _expect(origin, dict, f"{record_id} provenance {name}")
     _expect(data.get("notes", []), list, f"{record_id} notes")
     _expect(data.get("status", "listed"), str, f"{record_id} status")
+    _expect(data.get("missing-since", ""), str, f"{record_id} missing-since")
     csl = {"id": data["key"], **data["csl"]}
     if "DOI" in csl:
         csl["DOI"] = canonical("DOI", csl["DOI"])  # lockfiles written before DOIs were lower-cased
@@ -73,6 +76,7 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
         notes=list(data.get("notes", [])),
         list_hash=data.get("list-hash", ""),
         provisional_key=data.get("provisional-key") is True,
+        missing_since=data.get("missing-since", ""),
     )
 
 

@@ -104,6 +104,8 @@ class Record:
     what the list said when the record was made, so a changed entry is resolved again.
     ``provisional_key`` says the key was made from the list's data alone: the first resolve that
     brings metadata gives a better one (see :meth:`awesome_bib.library.Library.settle_keys`).
+    ``missing_since`` is the day (``YYYY-MM-DD``, UTC) every service answered that it does not know
+    the paper: ``resolve`` does not ask again for a while (``[resolve] retry-missing-after``).
     """
 
     id: str
@@ -114,6 +116,7 @@ class Record:
     list_notes: list[str] = field(default_factory=list)
     list_hash: str = ""
     provisional_key: bool = False
+    missing_since: str = ""
 
     @property
     def key(self) -> str:

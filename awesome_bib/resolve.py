@@ -30,14 +30,16 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from .csl import issued_year
 from .errors import AwesomeBibError
-from .http import ServiceClient, ServiceUnavailable
+from .http import UNKNOWN, ServiceClient, ServiceUnavailable
 from .ids import ARXIV_DOI_PREFIX, is_valid_arxiv_id
 from .ids.acl import ACL_DOI_PREFIX
 from .ids.doi import strip_doi_prefix
@@ -62,7 +64,10 @@ from .sources.local import SOURCE as LOCAL_SOURCE
 from .sources.local import LocalBibliography, url_key
 from .sources.semanticscholar import SemanticScholarSource
 
-__all__ = ["ResolveReport", "apply_overrides", "resolve_records", "wants_lookup"]
+__all__ = [
+    "ResolveReport", "RunMonitor", "apply_overrides", "has_pending_retry", "is_remembered_miss",
+    "resolve_records", "wants_lookup",
+]
 
 FINISHED = ("resolved", "upgraded")
 # Notes that are also state (the lockfile keeps notes as they are): the preference a preprint was
@@ -88,6 +93,8 @@ class ResolveReport:
     skipped: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     offline: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # remembered misses, not asked again
+    stopped: int = 0  # papers still in the works when the deadline came
     kept: dict[str, list[str]] = field(default_factory=dict)
     local_keys: dict[str, str] = field(default_factory=dict)  # record id -> key of the local entry it matched
     requests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SERVICES, 0))
@@ -95,7 +102,7 @@ class ResolveReport:
     @property
     def exit_status(self) -> int:
         """0 when every lookup finished, 1 when some paper is unresolved or still to look up."""
-        return 1 if self.unresolved or self.offline or self.kept else 0
+        return 1 if self.unresolved or self.offline or self.kept or self.missing or self.stopped else 0
 
     def summary(self) -> str:
         """The closing summary of a run, one fact a line, unresolved entries with their reasons."""
@@ -106,6 +113,11 @@ class ResolveReport:
         ]
         if self.offline:
             lines.append(f"not looked up (offline): {len(self.offline)}")
+        if self.stopped:
+            lines.append(f"stopped at the deadline: {self.stopped} papers left for the next run")
+        if self.missing:
+            lines.append(f"no service knew them lately, not asked again: {len(self.missing)} "
+                         "(`status` says since when; --retry-missing asks now)")
         if self.kept:
             lines.append(f"looked up again but failed, earlier result kept: {len(self.kept)} "
                          "(the next run tries again)")
@@ -125,9 +137,26 @@ class ResolveReport:
         self.upgraded.sort()
         self.unchanged.sort()
         self.offline.sort()
+        self.missing.sort()
         self.unresolved = dict(sorted(self.unresolved.items()))
         self.skipped = dict(sorted(self.skipped.items()))
         self.kept = dict(sorted(self.kept.items()))
+
+
+@dataclass
+class RunMonitor:
+    """How far a run is, for a progress display: papers done of those to look up, and the state of
+    each service (``ok``, ``slowed``, ``down``) while it runs."""
+
+    total: int = 0
+    finished: int = 0
+    clients: Mapping[str, ServiceClient] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """``resolving: 120/4000 done, 3880 left; arxiv ok, crossref slowed, ...``"""
+        states = ", ".join(f"{name} {client.state}" for name, client in self.clients.items())
+        left = self.total - self.finished
+        return f"resolving: {self.finished}/{self.total} done, {left} left" + (f"; {states}" if states else "")
 
 
 @dataclass(eq=False)
@@ -163,6 +192,10 @@ def resolve_records(
     on_batch: Callable[[list[Record]], None] | None = None,
     progress: Progress | None = None,
     local: LocalBibliography | None = None,
+    misses_from: str | None = None,
+    today: str | None = None,
+    monitor: RunMonitor | None = None,
+    deadline: float | None = None,
 ) -> ResolveReport:
     """Resolve ``records`` in place and report.
 
@@ -181,6 +214,14 @@ def resolve_records(
 
     ``local`` (the ``--from`` files) is asked first, with or without ``settings.offline``: a paper
     it knows needs no service, except to look for the published version of a preprint it gave.
+
+    A paper every service answered it does not know gets ``missing_since = today`` (default: the
+    current UTC day); one whose miss is from ``misses_from`` or later is not asked again
+    (``report.missing``), unless ``refresh``.
+
+    ``monitor`` follows the run; at ``deadline`` (a :func:`time.monotonic` time) the run stops:
+    what is finished is kept, the papers still in the works stay as they were
+    (``report.stopped``).
     """
     if prefer not in ("published", "arxiv"):
         raise AwesomeBibError(f"--prefer must be 'published' or 'arxiv', not {prefer!r}")
@@ -191,8 +232,8 @@ def resolve_records(
     for record in records:
         if apply_overrides(record, overrides.get(record.id)) and record.status in FINISHED:
             record.status = "listed"  # a pinned identifier changed: look it up again
-        if not wants_lookup(record, prefer=prefer, refresh=refresh):
-            report.unchanged.append(record.id)
+        if not wants_lookup(record, prefer=prefer, refresh=refresh, misses_from=misses_from):
+            (report.missing if record.status == "unresolved" else report.unchanged).append(record.id)
             continue
         job = _job(record)
         if record.status in FINISHED:
@@ -211,10 +252,13 @@ def resolve_records(
             report.offline.append(record.id)
         else:
             jobs.append(job)
-    finisher = _Finisher(prefer_published, overrides, report, on_batch, progress, len(jobs) + len(known_locally))
+    today = today or datetime.now(timezone.utc).date().isoformat()
+    monitor = monitor or RunMonitor()
+    monitor.total = len(jobs) + len(known_locally)
+    finisher = _Finisher(prefer_published, overrides, report, on_batch, progress, monitor, today)
     finisher.finish(known_locally)
     if jobs:
-        _Resolver(settings, prefer_published, finisher).run(jobs)
+        _Resolver(settings, prefer_published, finisher).run(jobs, deadline)
     report.sort()
     return report
 
@@ -278,17 +322,33 @@ def _job(record: Record) -> _Job:
     return job
 
 
-def wants_lookup(record: Record, *, prefer: str = "published", refresh: bool = False) -> bool:
+def wants_lookup(record: Record, *, prefer: str = "published", refresh: bool = False,
+                 misses_from: str | None = None) -> bool:
     """Whether :func:`resolve_records` would look ``record`` up (overrides already applied):
-    it is not finished, or ``refresh``, or it was resolved under the other preference, or its
-    last lookup again failed."""
+    it is not finished, or ``refresh``, or it was resolved under the other preference, or a
+    service failed to answer for it (:func:`has_pending_retry`) -- but not a paper no service
+    knew on ``misses_from`` (a ``YYYY-MM-DD`` day) or later: that miss is remembered."""
+    if is_remembered_miss(record, misses_from) and not refresh:
+        return False
     if record.status not in FINISHED or refresh:
         return True
     if prefer == "arxiv" and record.status == "upgraded":
         return True
     if prefer == "published" and (PREPRINT_KEPT in record.notes or PUBLISHED_UNSOUGHT in record.notes):
         return True
-    return any(note.startswith(EARLIER_KEPT) for note in record.notes)
+    return has_pending_retry(record)
+
+
+def is_remembered_miss(record: Record, misses_from: str | None) -> bool:
+    """Whether every service said it does not know the paper, on ``misses_from`` or later."""
+    return bool(misses_from and record.status == "unresolved" and record.missing_since >= misses_from)
+
+
+def has_pending_retry(record: Record) -> bool:
+    """Whether a service failed to answer for the record (so that it may be incomplete, e.g. no
+    arXiv id from Semantic Scholar, Crossref's data where DBLP's would be): the next run asks again,
+    so that what a record ends as does not depend on the faults it met on the way."""
+    return any(note.startswith(EARLIER_KEPT) or note.endswith(UNKNOWN) for note in record.notes)
 
 
 def _nothing_to_look_up(job: _Job) -> str | None:
@@ -307,15 +367,16 @@ class _Finisher:
 
     def __init__(
         self, prefer_published: bool, overrides: Mapping[str, Mapping[str, Any]], report: ResolveReport,
-        on_batch: Callable[[list[Record]], None] | None, progress: Progress | None, total: int,
+        on_batch: Callable[[list[Record]], None] | None, progress: Progress | None,
+        monitor: RunMonitor, today: str,
     ) -> None:
+        self.today = today
+        self.monitor = monitor
         self.prefer_published = prefer_published
         self.overrides = overrides
         self.report = report
         self.on_batch = on_batch
         self.progress = progress
-        self.finished = 0
-        self.total = total
 
     def finish(self, jobs: Iterable[_Job]) -> None:
         changed = []
@@ -332,13 +393,16 @@ class _Finisher:
                     self.report.local_keys[record.id] = job.local_key
             else:
                 self.report.unresolved[record.id] = record.notes
+            # a miss only when every service answered; looked up again and still missing, from today
+            missed = record.status == "unresolved" and not job.failures
+            record.missing_since = self.today if missed else ""
             changed.append(record)
         if changed:
-            self.finished += len(changed)
+            self.monitor.finished += len(changed)
             if self.on_batch is not None:
                 self.on_batch(changed)
             if self.progress is not None:
-                self.progress(self.finished, self.total)
+                self.progress(self.monitor.finished, self.monitor.total)
 
 
 class _Resolver:
@@ -359,13 +423,19 @@ class _Resolver:
             name: ThreadPoolExecutor(settings.service(name).concurrency, thread_name_prefix=name)
             for name in SERVICES
         }
+        finisher.monitor.clients = self.clients
+        self.deadline: float | None = None
 
-    def run(self, jobs: list[_Job]) -> None:
+    def run(self, jobs: list[_Job], deadline: float | None = None) -> None:
+        self.deadline = deadline
         try:
             plans = {job: steps for job in jobs if (steps := self._plan(job))}
             self.finisher.finish(job for job in jobs if job not in plans)
-            while plans:
+            while plans and not self._past_deadline():
                 plans = self._phase(plans)
+            if self._past_deadline():
+                unfinished = self.finisher.monitor.total - self.finisher.monitor.finished
+                self.report.stopped = unfinished
         finally:  # also after Ctrl-C: requests waiting for their turn give up at once
             for name, client in self.clients.items():
                 client.close()
@@ -448,7 +518,10 @@ class _Resolver:
             futures.update(self._submit_searches(job, steps))
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            timeout = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+            done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if self._past_deadline():
+                return {}  # what is in the works stays as it was; the next run takes it up
             for future in done:
                 kind, target = futures.pop(future)
                 try:
@@ -472,6 +545,9 @@ class _Resolver:
                         later[job] = steps
                 self.finisher.finish(ready)
         return later
+
+    def _past_deadline(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     def _submit_searches(self, job: _Job, steps: list[Step]) -> dict[Future[Any], tuple[str, Any]]:
         futures = {}

@@ -6,7 +6,11 @@ variables.  Service names are ``arxiv``, ``crossref``, ``dblp`` and ``semanticsc
 
 Config file keys per service: ``base-url``, ``delay`` (seconds between request starts),
 ``concurrency`` (requests in flight at once), ``timeout`` (seconds), ``retries`` (extra attempts
-after a failure) and ``backoff`` (seconds before the first retry, doubled for each further one).
+after a failure that is not throttling), ``backoff`` (seconds before the first retry, doubled for
+each further one; also the step by which throttling slows the service down), ``max-delay`` (the
+slowest pace throttling may bring it to), ``down-after`` and ``down-window`` (that many requests in
+a row without an answer, over at least that many seconds, and the service is down for the run) and
+``patience`` (seconds without a usable answer, e.g. throttled throughout, before it is down).
 
 Environment variables (``<SVC>`` is ``ARXIV``, ``CROSSREF``, ``DBLP`` or ``S2``)::
 
@@ -50,6 +54,10 @@ class ServiceSettings:
     timeout: float
     retries: int = 3
     backoff: float = 2.0
+    max_delay: float = 60.0
+    down_after: int = 5
+    down_window: float = 60.0
+    patience: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -81,8 +89,9 @@ DEFAULTS = {
 CROSSREF_POLITE = ServiceSettings("crossref", "https://api.crossref.org", 0.34, 3, 20.0)
 CROSSREF_PUBLIC = replace(CROSSREF_POLITE, delay=1.0, concurrency=1)
 
-_CONFIG_KEYS = {"base-url": "base_url", "base_url": "base_url"} | {
-    f.name: f.name for f in fields(ServiceSettings) if f.name not in ("name", "base_url")
+_CONFIG_KEYS = {
+    spelling: f.name for f in fields(ServiceSettings) if f.name != "name"
+    for spelling in (f.name, f.name.replace("_", "-"))
 }
 _ENV_SUFFIXES = {
     "API": "base_url", "DELAY": "delay", "CONCURRENCY": "concurrency",
@@ -141,7 +150,7 @@ def load_settings(
             if key not in _CONFIG_KEYS:
                 raise AwesomeBibError(
                     f"config [services.{name}]: unknown key {key!r}; known: "
-                    + ", ".join(sorted(k for k in _CONFIG_KEYS if k != "base_url"))
+                    + ", ".join(sorted(k for k in _CONFIG_KEYS if "_" not in k))
                 )
             values[_CONFIG_KEYS[key]] = value
             origins[_CONFIG_KEYS[key]] = f"config [services.{name}] {key}"
@@ -160,7 +169,8 @@ def _checked(settings: ServiceSettings, origins: Mapping[str, str]) -> ServiceSe
     converted: dict[str, Any] = {"base_url": _checked_url(settings, origins)}
     for attribute, kind, minimum in (
         ("delay", float, 0), ("timeout", float, 0.001), ("backoff", float, 0),
-        ("concurrency", int, 1), ("retries", int, 0),
+        ("concurrency", int, 1), ("retries", int, 0), ("max_delay", float, 0),
+        ("down_after", int, 1), ("down_window", float, 0), ("patience", float, 0),
     ):
         value = getattr(settings, attribute)
         try:

@@ -119,8 +119,9 @@ def fake_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
 
 @pytest.fixture
 def api_settings(fake_api: FakeAPI) -> ResolveSettings:
-    """Settings for the fake services: no delays, quick retries, short timeouts."""
-    quick = {"backoff": 0.01, "timeout": 2, "retries": 2}
+    """Settings for the fake services: no delays, quick retries, short timeouts, a service that
+    throttles or fails without an answer for a second is down."""
+    quick = {"backoff": 0.01, "timeout": 2, "retries": 2, "patience": 1, "down-window": 1}
     return load_settings(
         {name: dict(quick) for name in ("arxiv", "crossref", "dblp", "semanticscholar")}
     )

@@ -116,6 +116,7 @@ class FakeAPI:
         self.log: list[Logged] = []
         self._faults: dict[str, list[Fault]] = {name: [] for name in SERVICES}
         self._down: dict[str, Fault] = {}
+        self._chaos: dict[str, tuple[float, list[Fault], random.Random]] = {}
         self._lock = threading.Lock()
         self._index(fixtures)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -172,8 +173,14 @@ class FakeAPI:
         self._down[service] = fault or Fault(503)
 
     def bring_up(self, service: str) -> None:
-        """Answer ``service`` normally again after :meth:`take_down`."""
+        """Answer ``service`` normally again after :meth:`take_down` or :meth:`misbehave`."""
         self._down.pop(service, None)
+        self._chaos.pop(service, None)
+
+    def misbehave(self, service: str, rate: float, faults: list[Fault], seed: int = 0) -> None:
+        """Answer a share ``rate`` of the requests to ``service`` with one of ``faults`` (drawn
+        from a generator seeded with ``seed``), the others normally."""
+        self._chaos[service] = (rate, faults, random.Random(seed))
 
     def requests(self, service: str) -> list[Logged]:
         return [entry for entry in self.log if entry.service == service]
@@ -182,6 +189,10 @@ class FakeAPI:
         with self._lock:
             if self._faults[service]:
                 return self._faults[service].pop(0)
+            if service in self._chaos:
+                rate, faults, draw = self._chaos[service]
+                if draw.random() < rate:
+                    return draw.choice(faults)
         return self._down.get(service)
 
     # -- services ------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def records(listing: Path) -> dict[str, dict[str, object]]:
 
 def fail_fast(listing: Path) -> None:
     """A config beside the list: give up quickly on a service that is down."""
-    tables = "".join(f"[services.{name}]\nretries = 0\nbackoff = 0.01\ntimeout = 2\n\n"
+    tables = "".join(f"[services.{name}]\nretries = 0\nbackoff = 0.01\ntimeout = 2\npatience = 1\n\n"
                      for name in ("arxiv", "crossref", "dblp", "semanticscholar"))
     listing.with_name("awesome-bib.toml").write_text(tables, "utf-8")
 

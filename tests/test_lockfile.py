@@ -12,7 +12,13 @@ import pytest
 
 from awesome_bib import library, lockfile
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.library import embedded_list_path, lockfile_path_for, open_library, user_lockfile_path
+from awesome_bib.library import (
+    embedded_list_path,
+    lockfile_path_for,
+    open_for_update,
+    open_library,
+    user_lockfile_path,
+)
 from conftest import run
 
 
@@ -146,11 +152,11 @@ def test_embedded_list_ships_an_up_to_date_lockfile() -> None:
 def test_embedded_list_is_never_written_by_export_and_a_user_copy_wins() -> None:
     assert run("export", "-s", "survey").exit_code == 0
     assert not user_lockfile_path().exists()
-    library = open_library()
-    library.records[0].csl["title"] = "Locally Resolved Title"
-    library.records[0].provenance["title"] = {"source": "arxiv"}
-    library.records[0].status = "resolved"
-    library.save()
+    with open_for_update() as library:
+        library.records[0].csl["title"] = "Locally Resolved Title"
+        library.records[0].provenance["title"] = {"source": "arxiv"}
+        library.records[0].status = "resolved"
+        library.write()
     assert user_lockfile_path().exists()
     items = json.loads(run("export", "-s", "survey", "-f", "csljson").stdout)
     assert items[0]["title"] == "Locally Resolved Title"

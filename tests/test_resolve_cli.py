@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def listing(tmp_path: Path) -> Path:
 
 def quick_retries(listing: Path) -> None:
     """A config beside the list: fail fast against a service that is down."""
-    tables = "".join(f"[services.{name}]\nretries = 1\nbackoff = 0.01\ntimeout = 2\n\n"
+    tables = "".join(f"[services.{name}]\nretries = 1\nbackoff = 0.01\ntimeout = 2\npatience = 1\n\n"
                      for name in ("arxiv", "crossref", "dblp", "semanticscholar"))
     listing.with_name("awesome-bib.toml").write_text(tables, "utf-8")
 
@@ -183,9 +184,10 @@ def test_a_run_killed_midway_leaves_a_valid_lockfile_and_the_next_run_carries_on
         assert "resolved" in partial.values() or "upgraded" in partial.values()
         assert "listed" in partial.values()
         first_requests = sum(api.counts.values())
-        assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
         finished = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=60)
         assert finished.returncode == 0, finished.stderr
+        # a kill during a write may leave its temporary file: the next write clears it
+        assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
         assert set(statuses(listing).values()) <= {"resolved", "upgraded", "listed"}
         assert statuses(listing)["arxiv:2401.04088"] == "resolved"
         again = [e for e in api.log[first_requests:] if e.service == "arxiv"]
@@ -209,3 +211,119 @@ def test_ctrl_c_stops_at_once_with_one_line(listing: Path) -> None:
         stderr = process.stderr.read() if process.stderr else ""
         assert "awesome-bib: interrupted" in stderr and "Traceback" not in stderr
         json.loads(lockfile_path_for(listing).read_text("utf-8"))  # still a valid lockfile
+
+
+def test_a_writer_racing_a_resolve_loses_no_update(listing: Path) -> None:
+    """`rekey` started while `resolve` runs waits for it and reads what it wrote: both changes stay."""
+    assert run("export", "--list", listing).exit_code == 0
+    blog = "url:https://qwenlm.github.io/blog/qwen-moe/"
+    with FakeAPI(Fixtures.load(), latency=0.5) as api:
+        env = {**os.environ, **api.env()}
+        root = Path(__file__).parent.parent
+        command = [sys.executable, "-m", "awesome_bib"]
+        resolving = subprocess.Popen([*command, "resolve", "--list", str(listing)], cwd=root, env=env,
+                                     stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not api.log and time.monotonic() < deadline:  # resolve has read the lockfile and asks
+            time.sleep(0.02)
+        rekeyed = subprocess.run([*command, "rekey", "--list", str(listing), blog, "--key-format", "{title}"],
+                                 cwd=root, env=env, capture_output=True, text=True, timeout=60)
+        resolving.wait(timeout=60)
+    assert resolving.returncode == 0, resolving.stderr.read() if resolving.stderr else ""
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    old, new = rekeyed.stdout.split()
+    records = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]
+    assert records[blog]["key"] == new != old  # the rekey is kept
+    assert records["arxiv:2401.04088"]["status"] == "resolved"  # and so is everything resolve found
+    assert records["arxiv:2310.16795"]["status"] == "upgraded"
+
+
+UNKNOWN_PAPER = "\n[Arxiv'24] [A Paper arXiv Does Not Have](https://arxiv.org/abs/2401.99999)\n"
+
+
+def asked_arxiv_ids(api: FakeAPI) -> set[str]:
+    return {i for entry in api.requests("arxiv") for ids in entry.query.get("id_list", []) for i in ids.split(",")}
+
+
+def set_missing_since(listing: Path, record_id: str, day: str) -> None:
+    path = lockfile_path_for(listing)
+    document = json.loads(path.read_text("utf-8"))
+    document["records"][record_id]["missing-since"] = day
+    path.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+
+
+def test_a_paper_no_service_knows_is_remembered_for_30_days(listing: Path, fake_api: FakeAPI) -> None:
+    listing.write_text(listing.read_text("utf-8") + UNKNOWN_PAPER)
+    first = run("resolve", "--list", listing)
+    assert first.exit_code == 1
+    today = datetime.now(timezone.utc).date()
+    record = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2401.99999"]
+    assert record["status"] == "unresolved" and record["missing-since"] == today.isoformat()
+
+    fake_api.log.clear()
+    again = run("resolve", "--list", listing)
+    assert again.exit_code == 1  # still a paper nobody knows
+    assert fake_api.log == []  # but nobody is asked again
+    assert "no service knew them lately, not asked again: 1" in again.stderr
+    status = run("status", "--list", listing).stdout
+    assert "paper2024arxiv (arxiv:2401.99999): arxiv: no record for arXiv id 2401.99999" in status
+    assert f"[no service knew it on {today.isoformat()}]" in status
+    assert json.loads(run("status", "--list", listing, "--json").stdout)["unresolved-papers"][0][
+        "missing-since"] == today.isoformat()
+
+    assert run("resolve", "--list", listing, "--retry-missing").exit_code == 1
+    assert asked_arxiv_ids(fake_api) == {"2401.99999"}
+
+    fake_api.log.clear()
+    set_missing_since(listing, "arxiv:2401.99999", (today - timedelta(days=31)).isoformat())
+    listing.with_name("awesome-bib.toml").write_text("[resolve]\nretry-missing-after = 60\n", "utf-8")
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert fake_api.log == []  # 31 days ago is within 60 days
+    listing.with_name("awesome-bib.toml").unlink()
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert asked_arxiv_ids(fake_api) == {"2401.99999"}  # past 30 days: asked again, remembered from today
+    assert json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2401.99999"][
+        "missing-since"] == today.isoformat()
+
+    fake_api.log.clear()
+    listing.write_text(listing.read_text("utf-8").replace("A Paper arXiv Does Not Have", "A Retitled Paper"))
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert asked_arxiv_ids(fake_api) == {"2401.99999"}  # its line changed: asked again
+
+
+def test_a_paper_a_service_could_not_answer_for_is_no_miss(listing: Path, fake_api: FakeAPI) -> None:
+    listing.write_text(listing.read_text("utf-8") + UNKNOWN_PAPER)
+    quick_retries(listing)
+    fake_api.take_down("semanticscholar")
+    assert run("resolve", "--list", listing).exit_code == 1
+    record = json.loads(lockfile_path_for(listing).read_text("utf-8"))["records"]["arxiv:2401.99999"]
+    assert "missing-since" not in record
+    status = run("status", "--list", listing)
+    assert "finished with a lookup to retry (the next resolve asks again):" in status.stdout
+    assert "semanticscholar: 503 Service Unavailable" in status.stdout
+    fake_api.bring_up("semanticscholar")
+    fake_api.log.clear()
+    assert run("resolve", "--list", listing).exit_code == 1
+    assert "2401.99999" in asked_arxiv_ids(fake_api)  # failures are retried every run
+    assert "pending-retries" in json.loads(run("status", "--list", listing, "--json").stdout)
+    assert json.loads(run("status", "--list", listing, "--json").stdout)["pending-retries"] == []
+
+
+def test_off_a_terminal_progress_lines_come_and_the_deadline_stops_cleanly(listing: Path) -> None:
+    with FakeAPI(Fixtures.load(), latency=0.6) as api:
+        env = {**os.environ, **api.env(), "AWESOME_BIB_PROGRESS_EVERY": "0.2"}
+        root = Path(__file__).parent.parent
+        command = [sys.executable, "-m", "awesome_bib", "resolve", "--list", str(listing)]
+        started = time.monotonic()
+        stopped = subprocess.run([*command, "--deadline", "1"], cwd=root, env=env, capture_output=True,
+                                 text=True, timeout=60)
+        assert time.monotonic() - started < 10
+        assert stopped.returncode == 1, stopped.stderr
+        assert "resolving: 0/6 done, 6 left; arxiv ok, crossref ok, dblp ok, semanticscholar ok" in stopped.stderr
+        left = int(stopped.stderr.split("stopped at the deadline: ")[1].split()[0])
+        assert 0 < left <= 6
+        after = statuses(listing)  # a valid lockfile, with what was finished
+        assert list(after.values()).count("listed") == left + 1  # the blog is never looked up
+        finished = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=60)
+        assert finished.returncode == 0, finished.stderr
+        assert "listed" not in {s for rid, s in statuses(listing).items() if not rid.startswith("url:")}

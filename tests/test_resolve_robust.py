@@ -18,6 +18,7 @@ from awesome_bib.resolve import (
     FINISHED,
     PREPRINT_KEPT,
     apply_overrides,
+    has_pending_retry,
     resolve_records,
 )
 from awesome_bib.services import SERVICES, ResolveSettings, load_settings
@@ -98,9 +99,10 @@ def test_resolve_reads_a_wrong_shape_as_unknown_not_as_a_crash(
     fake_api.take_down(service, Fault(body=body(answer)))
     report = resolve_records([record], api_settings)
     assert record.status == "unresolved"
-    (note,) = [note for note in record.notes if note.startswith(service)]
-    assert "malformed response (unexpected data in the answer" in note
-    assert note.endswith("(unknown, retry later)")
+    notes = [note for note in record.notes if note.startswith(service)]
+    assert any("malformed response (unexpected data in the answer" in note for note in notes)
+    for note in notes:  # each request asked (a lookup, a search) says why it failed
+        assert "malformed response" in note and note.endswith("(unknown, retry later)")
     assert report.unresolved == {record.id: record.notes}
 
 
@@ -344,7 +346,8 @@ def test_changing_prefer_looks_up_the_papers_it_affects_and_only_those(
     fake_api.counts.clear()
     again = resolve_records(resolved, api_settings, prefer="arxiv")
     assert set(upgraded) <= set(again.unchanged)
-    assert dict(fake_api.counts) == {"arxiv": 1, "crossref": 1, "dblp": 1}  # the two unresolved
+    # the two unresolved (arXiv asked twice: its empty answer confirmed)
+    assert dict(fake_api.counts) == {"arxiv": 2, "crossref": 1, "dblp": 1}
 
     back = resolve_records(resolved, api_settings, prefer="published")
     assert set(upgraded) <= set(back.upgraded)
@@ -359,6 +362,49 @@ def test_the_preference_survives_the_lockfile(
     reread = list(lockfile.loads(text).records.values())
     fake_api.counts.clear()
     report = resolve_records(reread, api_settings, prefer="arxiv")
-    assert dict(fake_api.counts) == {"arxiv": 1, "crossref": 1, "dblp": 1}  # the two unresolved
+    # the two unresolved (arXiv asked twice: its empty answer confirmed)
+    assert dict(fake_api.counts) == {"arxiv": 2, "crossref": 1, "dblp": 1}
     report = resolve_records(reread, api_settings, prefer="published")
     assert len(report.upgraded) == 4
+
+
+# -- records do not depend on history ---------------------------------------------------------------
+
+FAULT_HISTORIES: dict[str, Callable[[FakeAPI], None]] = {
+    "semantic-scholar-outage": lambda api: api.take_down("semanticscholar", Fault(503)),
+    "dblp-outage": lambda api: api.take_down("dblp", Fault(drop=True)),
+    "malformed-crossref": lambda api: api.take_down("crossref", Fault(body='{"status": "ok", "mess')),
+    "retry-after": lambda api: api.fail("arxiv", *[Fault(429, retry_after="1")] * 2),
+}
+
+
+@pytest.mark.parametrize("history", FAULT_HISTORIES, ids=list(FAULT_HISTORIES))
+def test_a_clean_run_after_faults_gives_what_a_run_without_faults_gives(
+    history: str, api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    clean = load_records()
+    resolve_records(clean, api_settings)
+    faulty = load_records()
+    FAULT_HISTORIES[history](fake_api)
+    resolve_records(faulty, api_settings)
+    for service in SERVICES:
+        fake_api.bring_up(service)
+    again = resolve_records(faulty, api_settings)
+    assert dump(faulty) == dump(clean)
+    assert not again.unresolved.keys() - {r.id for r in clean if r.status == "unresolved"}
+    assert not any(has_pending_retry(record) for record in faulty)
+
+
+def test_a_service_throttling_half_its_answers_still_resolves_everything(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    clean = load_records()
+    fault_free = resolve_records(clean, api_settings)
+    throttled = load_records()
+    for number, service in enumerate(SERVICES):
+        fake_api.misbehave(service, 0.5, [Fault(429, retry_after="0"), Fault(503)], seed=number)
+    settings = load_settings({name: {"backoff": 0.01, "patience": 30} for name in SERVICES}, env=fake_api.env())
+    report = resolve_records(throttled, settings)
+    assert dump(throttled) == dump(clean)  # slowed down, never given up
+    assert not any(has_pending_retry(record) for record in throttled)
+    assert sum(report.requests.values()) > 1.5 * sum(fault_free.requests.values())  # throttled often

@@ -25,7 +25,9 @@ def test_ids_are_sent_100_per_request_with_max_results_to_match(
     found = arxiv.lookup(ids)
 
     requests = fake_api.requests("arxiv")
-    assert len(requests) == 3
+    assert len(requests) == 4  # the middle batch, all unknown, is confirmed by asking one id alone
+    assert requests[2].query["id_list"][0] == requests[1].query["id_list"][0].split(",")[0]
+    requests = [requests[0], requests[1], requests[3]]
     sent = [r.query["id_list"][0].split(",") for r in requests]
     assert [len(batch) for batch in sent] == [100, 100, 50]
     assert [r.query["max_results"][0] for r in requests] == ["100", "100", "50"]

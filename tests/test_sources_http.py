@@ -50,11 +50,55 @@ def test_503_then_500_then_success(arxiv: ArxivSource, fake_api: FakeAPI) -> Non
 
 
 def test_exhausted_retries_are_unknown_not_not_found(arxiv: ArxivSource, fake_api: FakeAPI) -> None:
-    fake_api.take_down("arxiv", Fault(429, retry_after="0"))
+    fake_api.take_down("arxiv", Fault(500))
     with pytest.raises(ServiceUnavailable) as raised:
         arxiv.lookup(["2401.04088"])
-    assert str(raised.value) == "arxiv: 429 Too Many Requests (3 attempts) (unknown, retry later)"
+    assert str(raised.value) == "arxiv: 500 Internal Server Error (3 attempts) (unknown, retry later)"
     assert fake_api.counts["arxiv"] == 3
+    assert arxiv.client.state == "ok"  # one request failed; the service answers, it is not down
+
+
+def test_throttling_slows_the_service_and_the_request_waits_its_turn(
+    arxiv: ArxivSource, fake_api: FakeAPI
+) -> None:
+    fake_api.fail("arxiv", *[Fault(429, retry_after="0")] * 6)
+    assert arxiv.lookup(["2401.04088"])["2401.04088"] is not None  # more throttles than retries
+    assert fake_api.counts["arxiv"] == 7
+    limiter = arxiv.client.limiter
+    assert limiter.delay > limiter.base and arxiv.client.state == "slowed"
+    for _ in range(40):  # answers bring the pace back to the configured one
+        arxiv.lookup(["2401.04088"])
+    assert limiter.delay == limiter.base and arxiv.client.state == "ok"
+
+
+def test_a_service_that_only_throttles_is_down_after_its_patience(
+    api_settings: ResolveSettings, fake_api: FakeAPI
+) -> None:
+    arxiv = ArxivSource(ServiceClient(replace(api_settings.arxiv, patience=0.3, max_delay=0.05)))
+    fake_api.take_down("arxiv", Fault(429, retry_after="0"))
+    with pytest.raises(ServiceUnavailable, match=r"429 Too Many Requests; no usable answer for 0.3 s"):
+        arxiv.lookup(["2401.04088"])
+    assert arxiv.client.state == "down"
+    count = fake_api.counts["arxiv"]
+    with pytest.raises(ServiceUnavailable):
+        arxiv.lookup(["2310.16795"])  # down for the run: asked no more
+    assert fake_api.counts["arxiv"] == count
+
+
+def test_down_only_after_sustained_silence(api_settings: ResolveSettings) -> None:
+    """Refused connections: five in a row are not enough within the window; over it, down."""
+    closed = "http://127.0.0.1:9/api/query"  # the discard port: nothing listens
+    settings = replace(api_settings.arxiv, base_url=closed, retries=0, down_after=5, down_window=0.5)
+    client = ServiceClient(settings)
+    arxiv = ArxivSource(client)
+    for _ in range(5):
+        with pytest.raises(ServiceUnavailable, match="connection failed"):
+            arxiv.lookup(["2401.04088"])
+    assert client.state == "ok"  # quick failures, but not yet for long
+    time.sleep(0.5)
+    with pytest.raises(ServiceUnavailable, match=r"no answer to 5 requests in a row over 0.5 s"):
+        arxiv.lookup(["2401.04088"])
+    assert client.state == "down"
 
 
 def test_a_long_retry_after_gives_up_at_once(arxiv: ArxivSource, fake_api: FakeAPI) -> None:
@@ -161,3 +205,23 @@ def test_closing_the_client_releases_a_call_waiting_to_retry(
             waiting.result(timeout=5)
     assert time.monotonic() - started < 1
     assert fake_api.counts["arxiv"] == 1
+
+
+EMPTY_FEED = "<feed xmlns='http://www.w3.org/2005/Atom'><title>arXiv Query</title></feed>"
+
+
+def test_an_empty_arxiv_feed_is_unknown_unless_one_id_alone_confirms_it(
+    arxiv: ArxivSource, fake_api: FakeAPI
+) -> None:
+    fake_api.fail("arxiv", Fault(body=EMPTY_FEED))  # overloaded: nothing, for ids it has
+    with pytest.raises(ServiceUnavailable, match="an empty feed for 2 valid ids"):
+        arxiv.lookup(["2401.04088", "2310.16795"])
+    assert [e.query["id_list"] for e in fake_api.requests("arxiv")] == [
+        ["2401.04088,2310.16795"], ["2401.04088"]]  # the second request, one id alone, found it
+    fake_api.log.clear()
+    found = arxiv.lookup(["2401.99999", "2401.99998"])  # ids arXiv does not have
+    assert found == {"2401.99999": None, "2401.99998": None}
+    assert len(fake_api.requests("arxiv")) == 2  # confirmed by one id alone
+    fake_api.log.clear()
+    assert arxiv.lookup(["2401.04088", "2401.99999"])["2401.99999"] is None  # entries: a real answer
+    assert len(fake_api.requests("arxiv")) == 1

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import AwesomeBibError
-from ..library import open_library
-from ..lockfile import exclusive
+from ..library import open_for_update, open_library
 from .app import list_option, main
 
 
@@ -52,9 +51,10 @@ def add(list_path: Path | None, paper: str, section_query: str, write: bool, tit
     if write and list_path is None:
         raise AwesomeBibError("--write needs --list: the embedded list is read-only data; "
                               "copy it and pass --list with your copy")
-    library = open_library(list_path, update_lockfile=False)
-    settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
-    with exclusive(library.lockfile_path) if write else nullcontext():
+    opened = (open_for_update(list_path, update_lockfile=False) if write
+              else nullcontext(open_library(list_path, update_lockfile=False)))
+    with opened as library:
+        settings, prefer = library.resolve_settings(mailto=mailto, offline=offline, prefer=prefer)
         addition = plan_addition(library, paper, section_query, settings, title=title, venue=venue,
                                  code=code, prefer=prefer)
         for note in addition.notes:

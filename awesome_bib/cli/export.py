@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from ..errors import AwesomeBibError
 from ..export import DATA_FORMATS, FORMATS, render
-from ..library import open_library
+from ..library import SAVE_WAIT, open_for_update, open_library
 from ..lockfile import write_atomic
 from .app import list_option, main
 
@@ -150,11 +151,11 @@ def rekey(list_path: Path | None, names: tuple[str, ...], key_format: str | None
       awesome-bib rekey mixtral8x7b2024
       awesome-bib rekey --key-format "{auth}{year}{shorttitle}"
     """
-    library = open_library(list_path)
-    moved = library.rekey(list(names) or None, key_format)
-    for old, new in moved.items():
-        click.echo(f"{old}\t{new}")
-    if moved and not dry_run:
-        library.save()
+    with nullcontext(open_library(list_path)) if dry_run else open_for_update(list_path, wait=SAVE_WAIT) as library:
+        moved = library.rekey(list(names) or None, key_format)
+        for old, new in moved.items():
+            click.echo(f"{old}\t{new}")
+        if not dry_run:
+            library.write()
     verb = "would change" if dry_run else "changed"
     click.echo(f"{len(moved)} key(s) {verb}; lockfile: {library.lockfile_path}", err=True)

@@ -4,7 +4,8 @@ Both renderings of the feed are read with a real XML parser: the classic one (na
 each element, titles wrapped over lines) and the one served since late 2025 (namespaces on the root,
 https links, unknown ids silently left out).  Ids are validated before asking, because one malformed
 id turns the whole answer into an error feed; should arXiv still reject one, it is dropped and the
-batch asked again.
+batch asked again.  An overloaded arXiv answers an empty feed: an answer without entries counts as
+"not found" only when the first id, asked alone, comes back empty too; else it is unknown.
 
     >>> from awesome_bib.http import ServiceClient
     >>> from awesome_bib.services import load_settings
@@ -73,12 +74,22 @@ class ArxivSource:
                     raise ServiceUnavailable(self.name, f"rejected the request: {feed.message}")
                 ids = [arxiv_id for arxiv_id in ids if arxiv_id != feed.arxiv_id]
                 continue
+            if not feed and not self._confirmed_empty(ids[0]):
+                # an overloaded arXiv answers an empty feed: no verdict on these ids
+                raise ServiceUnavailable(self.name, f"an empty feed for {len(ids)} valid ids")
             by_id = {candidate.csl["custom"]["arxiv"]: candidate for candidate in feed}
             by_version = {candidate.id: candidate for candidate in feed}
             for arxiv_id in ids:
                 found[arxiv_id] = by_version.get(arxiv_id) or by_id.get(split_version(arxiv_id)[0])
             break
         return found
+
+
+    def _confirmed_empty(self, arxiv_id: str) -> bool:
+        """Whether arXiv, asked again about one id of an empty answer alone, still has nothing."""
+        params = {"id_list": arxiv_id, "max_results": "1"}
+        again = self.client.get("", params=params, parse=parse_feed, answers=(400,))
+        return isinstance(again, RejectedId) or not again
 
 
 class RejectedId:
