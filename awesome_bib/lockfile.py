@@ -105,11 +105,21 @@ def _expect(value: Any, kind: type, where: str) -> None:
 
 def dumps(lock: Lockfile) -> str:
     """The lockfile's text: deterministic for the same records, whatever their order in memory."""
-    document = {
-        "awesome-bib": {"lockfile": FORMAT_VERSION, "key-format": lock.key_format},
-        "records": {rid: _record_to_json(r) for rid, r in sorted(lock.records.items())},
-    }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # The text of json.dumps(document, indent=2, sort_keys=True), built one record at a time: the
+    # indenting encoder is pure Python and, given the whole document, holds every one of its small
+    # pieces at once (hundreds of MB for a few thousand records).
+    header = _json_text({"lockfile": FORMAT_VERSION, "key-format": lock.key_format}, "  ")
+    if not lock.records:
+        return f'{{\n  "awesome-bib": {header},\n  "records": {{}}\n}}\n'
+    records = ",\n".join(f"    {_json_text(record_id, '')}: {_json_text(_record_to_json(record), '    ')}"
+                          for record_id, record in sorted(lock.records.items()))
+    return f'{{\n  "awesome-bib": {header},\n  "records": {{\n{records}\n  }}\n}}\n'
+
+
+def _json_text(value: Any, indent: str) -> str:
+    """``value`` as indented JSON, its lines after the first shifted by ``indent`` (JSON strings
+    hold no raw newline, so every newline is the layout's)."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + indent)
 
 
 def loads(text: str, source: str = "<lockfile>") -> Lockfile:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.child import run_child  # noqa: E402
 
 DATA = ROOT / "awesome_bib" / "data"
 WORDS = ("sparse expert mixture routing efficient inference serving offloading quantized gating parallel "
@@ -49,12 +49,6 @@ def write_bibliography(path: Path, entries: int = 100_000, seed: int = 11) -> No
             handle.write(generated_entry(number, rng))
 
 
-def _children_cpu() -> float:
-    """CPU seconds of finished child processes: steadier than wall time on a busy machine."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
@@ -70,12 +64,10 @@ def main() -> None:
             listing = work / f"run{run}" / "README.md"
             listing.parent.mkdir()
             shutil.copy(DATA / "awesome-moe-inference.md", listing)
-            started, used = time.perf_counter(), _children_cpu()
-            result = subprocess.run([sys.executable, "-m", "awesome_bib", "resolve", "--list", str(listing),
-                                     "--offline", "--from", str(bibliography)],
-                                    cwd=ROOT, env=env, capture_output=True, text=True)
-            times.append(time.perf_counter() - started)
-            cpu.append(_children_cpu() - used)
+            result = run_child([sys.executable, "-m", "awesome_bib", "resolve", "--list", listing,
+                                "--offline", "--from", bibliography], cwd=ROOT, env=env)
+            times.append(result.wall)
+            cpu.append(result.cpu)
             found = next((line for line in result.stderr.splitlines() if "local bibliographies" in line), "")
         times.sort()
         cpu.sort()

@@ -12,7 +12,6 @@ Run: python bench/bench_parse.py   (prints numbers; no asserts)
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from awesome_bib.listfile import parse_list
 from bench.bench_export import generate_list
+from bench.child import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,15 +50,8 @@ def cli(*args: str | Path) -> tuple[float, float, float]:
 
     CPU time is the steadier figure on a shared machine, where wall time also counts the waiting."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "awesome_bib", *map(str, args)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{args}: exit {process.returncode}: {process.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    run = run_child([sys.executable, "-m", "awesome_bib", *args], cwd=ROOT, env=env).raise_unless(0, 1)
+    return run.wall, run.cpu, run.peak_mb
 
 
 def report_cli(path: Path, goals: dict[str, str]) -> None:

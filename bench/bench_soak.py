@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +27,7 @@ from awesome_bib.errors import AwesomeBibError  # noqa: E402
 from awesome_bib.library import lockfile_path_for  # noqa: E402
 from awesome_bib.services import SERVICES  # noqa: E402
 from bench.bench_resolve import World, add_arxiv, add_doi, add_title  # noqa: E402
+from bench.child import run_child  # noqa: E402
 from tests.fakeapi import FakeAPI, Fault  # noqa: E402
 
 LATENCY = 0.05
@@ -90,11 +88,8 @@ def soak(entries: int = 4000, *, latency: float = LATENCY, fault_rate: float = F
         env = {**os.environ, **api.env(), "AWESOME_BIB_MAILTO": "soak@example.org",
                "XDG_CACHE_HOME": folder, "XDG_CONFIG_HOME": folder, "XDG_DATA_HOME": folder}
         command = [sys.executable, "-m", "awesome_bib", "resolve", "--list", str(listing)]
-        started = time.monotonic()
-        first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        seconds = time.monotonic() - started
+        first = run_child(command, cwd=ROOT, env=env)
         requests = sum(api.counts.values())
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         try:
             lock = lockfile.load(lockfile_path_for(listing))
             valid = lock is not None and len(lock.records) == entries
@@ -104,11 +99,11 @@ def soak(entries: int = 4000, *, latency: float = LATENCY, fault_rate: float = F
         for record in (lock.records.values() if lock else ()):
             statuses[record.status] = statuses.get(record.status, 0) + 1
         api.counts.clear()
-        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        run_child(command, cwd=ROOT, env=env)
         second = sum(api.counts.values())
     if first.returncode not in (0, 1):
         print(first.stderr[-2000:], file=sys.stderr)
-    return Soak(entries, first.returncode, seconds, valid, peak_kb / 1024, requests, second, statuses)
+    return Soak(entries, first.returncode, first.wall, valid, first.peak_mb, requests, second, statuses)
 
 
 def main() -> int:
