@@ -14,9 +14,8 @@ import pytest
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from awesome_bib import styles
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.export import csl_engine, format_cache, formatted
+from awesome_bib.export import csl_engine, format_cache, formatted, styles
 from awesome_bib.export.formatted import format_references
 
 DATA = Path(__file__).parent / "data" / "formatted"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.keys import assign_keys, base_key, validate_format
-from awesome_bib.model import Record
+from awesome_bib.records.keys import assign_keys, base_key, validate_format
+from awesome_bib.records.model import Record
 from conftest import run
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib import library, lockfile
+from awesome_bib import library
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.library import (
     embedded_list_path,
+    lockfile,
     lockfile_path_for,
     open_for_update,
     open_library,
@@ -194,7 +195,7 @@ def _hold_guard_elsewhere(path: Path, home: Path) -> subprocess.Popen[str]:
     """Another run, with another HOME (and user folders), holding the lockfile's guard until stdin closes."""
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"),
            "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config")}
-    code = ("import sys; from pathlib import Path; from awesome_bib.lockfile import exclusive\n"
+    code = ("import sys; from pathlib import Path; from awesome_bib.library.lockfile import exclusive\n"
             f"with exclusive(Path({str(path)!r})):\n    print('held', flush=True); sys.stdin.read()\n")
     holder = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, env=env,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -162,7 +162,7 @@ def test_a_bad_bibliography_is_one_line_exit_2_and_the_lockfile_untouched(
 
 
 def test_a_file_read_in_small_blocks_is_indexed_as_when_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    from awesome_bib.sources import local
+    from awesome_bib.resolve.sources import local
 
     path = LOCAL / "survey.bib"
     whole = local.LocalBibliography.from_text(str(path), path.read_text("utf-8"))

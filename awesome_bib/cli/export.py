@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import AwesomeBibError
-from ..export import DATA_FORMATS, FORMATS, render
-from ..library import SAVE_WAIT, open_for_update, open_library
-from ..lockfile import write_atomic
-from .app import list_option, main
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export import DATA_FORMATS, FORMATS, render
+from awesome_bib.library import SAVE_WAIT, open_for_update, open_library
+from awesome_bib.library.lockfile import write_atomic
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -121,7 +121,7 @@ def styles(include_dependent: bool, as_json: bool) -> None:
       awesome-bib styles | grep -i ieee
       awesome-bib export -s survey --format text --style nature
     """
-    from ..styles import available_styles
+    from awesome_bib.export.styles import available_styles
 
     found = available_styles(include_dependent)
     if as_json:

@@ -68,11 +68,9 @@ from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String, join
 from lxml import etree
 
-from ..csl import issued_date_parts
-from ..errors import AwesomeBibError
-from ..model import CSLItem
-from .csl_model import CSL_NS, STATE, Capitalised, element_lookup
-from .marks import (
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export.csl_model import CSL_NS, STATE, Capitalised, element_lookup
+from awesome_bib.export.marks import (
     ANY_MARK,
     JOINED,
     MARK_CHARS,
@@ -85,6 +83,8 @@ from .marks import (
     YEAR_SUFFIX_MARK,
     tidy,
 )
+from awesome_bib.records.csl import issued_date_parts
+from awesome_bib.records.model import CSLItem
 
 
 class RenderFailure(Exception):

@@ -18,7 +18,7 @@ from citeproc.source import VariableError
 from citeproc.string import MixedString, NoCase, String, join
 from lxml import etree
 
-from .marks import (
+from awesome_bib.export.marks import (
     DISPLAY_GAP,
     LABEL_CLOSE,
     LABEL_OPEN,

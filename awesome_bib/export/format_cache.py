@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..lockfile import write_atomic
-from ..model import CSLItem
+from awesome_bib.library.lockfile import write_atomic
+from awesome_bib.records.model import CSLItem
 
 FORMAT_VERSION = 2
 # The modules whose source decides a rendering: their bytes are part of every style digest.

@@ -32,13 +32,9 @@ from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
-from ..csl import issued_date_parts
-from ..errors import AwesomeBibError
-from ..ids.doi import DOI_RESOLVER, doi_url
-from ..model import CSLItem
-from ..styles import DEFAULT_STYLE, find_style
-from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
-from .marks import (
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export.format_cache import FormatCache, default_cache_dir, item_digest, style_digest
+from awesome_bib.export.marks import (
     ANY_MARK,
     HTML,
     LABEL_CLOSE,
@@ -54,6 +50,10 @@ from .marks import (
     SUFFIX_OPEN,
     YEAR_SUFFIX_MARK,
 )
+from awesome_bib.export.styles import DEFAULT_STYLE, find_style
+from awesome_bib.ids.doi import DOI_RESOLVER, doi_url
+from awesome_bib.records.csl import issued_date_parts
+from awesome_bib.records.model import CSLItem
 
 FORMATS = ("text", "markdown", "html")
 # One entry's HTML without the wrapping element (and its id), for pages that show an entry twice.
@@ -101,7 +101,7 @@ def format_references(
 ) -> References:
     """Format CSL items as a reference list.
 
-    ``style`` is a style name (see :func:`awesome_bib.styles.available_styles`) or a ``.csl`` path;
+    ``style`` is a style name (see :func:`awesome_bib.export.styles.available_styles`) or a ``.csl`` path;
     ``fmt`` one of :data:`FORMATS`; ``sort`` one of :data:`SORTS`.  ``cache_dir`` defaults to the
     user cache directory; ``cache=False`` renders everything afresh and stores nothing.  With
     ``code_links``, each item's ``custom.code`` links follow its entry.
@@ -159,7 +159,7 @@ def _entries(
     missing = [index for index, entry in enumerate(rendered) if entry is None]
     errors: list[EntryError] = []
     if missing:
-        from .csl_engine import load_style
+        from awesome_bib.export.csl_engine import load_style
 
         results = load_style(path).render([items[i] for i in missing], with_sort_keys)
         for index, result in zip(missing, results, strict=True):

@@ -6,8 +6,8 @@ request, and habanero's exceptions are mapped back to retry / not-found / unavai
 ``/works/{doi}`` reads a 404 as "no such work"; a 404 on a search or a ``filter`` request means the
 endpoint is wrong, which is a failure (unknown), not an empty answer.
 
-    >>> from awesome_bib.http import ServiceClient
-    >>> from awesome_bib.services import load_settings
+    >>> from awesome_bib.resolve.http import ServiceClient
+    >>> from awesome_bib.resolve.services import load_settings
     >>> settings = load_settings(mailto="you@example.org")
     >>> crossref = CrossrefSource(ServiceClient(settings.crossref, mailto=settings.mailto))
     >>> crossref.lookup(["10.18653/v1/2024.findings-emnlp.372"])  # doctest: +SKIP
@@ -25,11 +25,11 @@ from urllib.parse import quote
 import habanero
 import httpx2
 
-from .. import __version__
-from ..csl import date_parts
-from ..http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
-from ..ids.doi import doi_url, is_doi
-from . import Candidate, Reference, compact, mapping, reads_answer, text
+from awesome_bib import __version__
+from awesome_bib.ids.doi import doi_url, is_doi
+from awesome_bib.records.csl import date_parts
+from awesome_bib.resolve.http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
+from awesome_bib.resolve.sources import Candidate, Reference, compact, mapping, reads_answer, text
 
 T = TypeVar("T")
 

@@ -23,19 +23,26 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import lockfile
-from .config import CONFIG_NAME, config_table, load_config
-from .csl import title_key
-from .errors import AwesomeBibError
-from .keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
-from .listfile import AwesomeList, read_list, slugify
-from .model import Record, Section
-from .overrides import Overrides, apply_all, load_overrides, named_by_key, overrides_path_for, stale_overrides
-from .records import LISTING_CUSTOM, build_records
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.library import lockfile
+from awesome_bib.library.config import CONFIG_NAME, config_table, load_config
+from awesome_bib.library.overrides import (
+    Overrides,
+    apply_all,
+    load_overrides,
+    named_by_key,
+    overrides_path_for,
+    stale_overrides,
+)
+from awesome_bib.lists.document import AwesomeList, read_list, slugify
+from awesome_bib.records.csl import title_key
+from awesome_bib.records.keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
+from awesome_bib.records.listed import LISTING_CUSTOM, build_records
+from awesome_bib.records.model import Record, Section
 
 if TYPE_CHECKING:
-    from .services import ResolveSettings
-    from .sources.local import LocalBibliography
+    from awesome_bib.resolve.services import ResolveSettings
+    from awesome_bib.resolve.sources.local import LocalBibliography
 
 EMBEDDED_NAME = "awesome-moe-inference.md"
 _CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
@@ -240,7 +247,7 @@ class Library:
                          prefer: str | None) -> tuple[ResolveSettings, str]:
         """How to reach the services, and which version to prefer: the command line over the
         ``[resolve]`` and ``[services]`` config tables (environment variables win, see services)."""
-        from .services import load_settings
+        from awesome_bib.resolve.services import load_settings
 
         options = config_table(self.config, "resolve")
         settings = load_settings(config_table(self.config, "services"), mailto=mailto or options.get("mailto"),
@@ -266,7 +273,7 @@ class Library:
         """The local bibliographies to resolve against: ``--from`` files, then ``[resolve] from``
         (relative to the list's folder).  Provenance names a file by its path from the list's folder
         when it lies inside it, so the lockfile does not depend on where the checkout is."""
-        from .sources.local import LocalBibliography
+        from awesome_bib.resolve.sources.local import LocalBibliography
 
         configured = config_table(self.config, "resolve").get("from", [])
         if isinstance(configured, str):

@@ -4,8 +4,8 @@ A preprint and its published version are different DBLP records: the preprint li
 (``journals/corr/abs-2310-16795``), the paper under its venue (``conf/mlsys/FrantarA24``).
 :func:`is_corr` tells them apart; the resolver decides which one it is looking for.
 
-    >>> from awesome_bib.http import ServiceClient
-    >>> from awesome_bib.services import load_settings
+    >>> from awesome_bib.resolve.http import ServiceClient
+    >>> from awesome_bib.resolve.services import load_settings
     >>> dblp = DblpSource(ServiceClient(load_settings().dblp))
     >>> [hit.id for hit in dblp.search(Reference("QMoE: Sub-1-Bit Compression"))]  # doctest: +SKIP
     ['conf/mlsys/FrantarA24', 'journals/corr/abs-2310-16795']
@@ -19,10 +19,10 @@ from typing import Any
 
 import httpx2
 
-from ..csl import date_parts
-from ..http import MalformedResponse, ServiceClient
-from ..names import split_name
-from . import Candidate, Reference, compact, full_venue, mapping, reads_answer, text
+from awesome_bib.records.csl import date_parts
+from awesome_bib.records.names import split_name
+from awesome_bib.resolve.http import MalformedResponse, ServiceClient
+from awesome_bib.resolve.sources import Candidate, Reference, compact, full_venue, mapping, reads_answer, text
 
 HITS_PER_SEARCH = 10
 CSL_TYPES = {
@@ -42,7 +42,7 @@ def venue_title(venue: str, year: str = "") -> tuple[str, str | None]:
     """(container title, short title) for a DBLP venue name.
 
     DBLP writes venues short (``MLSys``, ``J. Mach. Learn. Res.``); the venue table gives their
-    full names (see :func:`awesome_bib.sources.full_venue`).  ``EMNLP (Findings)`` is the ACL
+    full names (see :func:`awesome_bib.resolve.sources.full_venue`).  ``EMNLP (Findings)`` is the ACL
     Anthology's *Findings of the Association for Computational Linguistics: EMNLP <year>*.
 
     >>> venue_title("USENIX ATC")

@@ -6,8 +6,8 @@
     'doi:10.1145/3603269.3604869'
 
 :func:`plan_addition` turns an arXiv id, DOI or paper URL into the line the list would carry: the
-paper becomes a list-shaped record (an :class:`~awesome_bib.model.Entry` through
-:func:`~awesome_bib.records.listed_record`) resolved by :func:`~awesome_bib.resolve.resolve_records`
+paper becomes a list-shaped record (an :class:`~awesome_bib.records.model.Entry` through
+:func:`~awesome_bib.records.listed.listed_record`) resolved by :func:`~awesome_bib.resolve.resolver.resolve_records`
 with the list's settings; the line copies the section's (else the list's) entry shape, tag form,
 venue spellings and code label; it goes at the end of the section's entries, or where the section's
 year order puts it, in a blank-line gap when one is there, so that the diff is one added line.
@@ -20,16 +20,16 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .csl import issued_year
-from .errors import AwesomeBibError
-from .ids import abstract_page, normalize_doi, parse_arxiv_id, parse_link
-from .ids.arxiv import ABS_PAGES as ARXIV_ABS_PAGES
-from .ids.arxiv import abs_url as arxiv_abs_url
-from .ids.arxiv import looks_like_arxiv_id
-from .ids.doi import DOI_RESOLVER, doi_url, strip_doi_prefix
-from .library import Library, merge_listed, open_library
-from .listfile import AwesomeList, parse_list, slugify
-from .liststyle import (
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.ids import abstract_page, normalize_doi, parse_arxiv_id, parse_link
+from awesome_bib.ids.arxiv import ABS_PAGES as ARXIV_ABS_PAGES
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.ids.arxiv import looks_like_arxiv_id
+from awesome_bib.ids.doi import DOI_RESOLVER, doi_url, strip_doi_prefix
+from awesome_bib.library import Library, merge_listed, open_library
+from awesome_bib.library.lockfile import write_atomic
+from awesome_bib.lists.document import AwesomeList, parse_list, slugify
+from awesome_bib.lists.style import (
     Slot,
     clean_title,
     compose_line,
@@ -39,12 +39,12 @@ from .liststyle import (
     tag_year,
     venue_tag,
 )
-from .lockfile import write_atomic
-from .model import Entry, LinkTarget, Record, Section
-from .records import build_records, listed_record
-from .resolve import FINISHED, ResolveReport, resolve_records
-from .services import SERVICES, ResolveSettings
-from .venues import parse_tag
+from awesome_bib.records.csl import issued_year
+from awesome_bib.records.listed import build_records, listed_record
+from awesome_bib.records.model import Entry, LinkTarget, Record, Section
+from awesome_bib.records.venues import parse_tag
+from awesome_bib.resolve.resolver import FINISHED, ResolveReport, resolve_records
+from awesome_bib.resolve.services import SERVICES, ResolveSettings
 
 
 def paper_target(text: str) -> LinkTarget:
@@ -198,7 +198,8 @@ def _same_paper_notes(awesome: AwesomeList, record: Record, section: Section) ->
 
 
 def _read(path: Path) -> tuple[str, str]:
-    """(byte-order mark or "", text) of a list file, exactly as :func:`~awesome_bib.listfile.read_list` reads it."""
+    """(byte-order mark or "", text) of a list file, exactly as
+    :func:`~awesome_bib.lists.document.read_list` reads it."""
     raw = path.read_bytes()
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     return bom, raw.decode("utf-8-sig")
@@ -234,7 +235,7 @@ def write_addition(
 ) -> Record:
     """Write the list with the new line, then the lockfile with the paper's record; returns the record.
 
-    The caller holds the lockfile's guard (:func:`awesome_bib.lockfile.exclusive`).  The record is
+    The caller holds the lockfile's guard (:func:`awesome_bib.library.lockfile.exclusive`).  The record is
     resolved from the line as written: when the line says more than the record first resolved
     knew (its title, its tag), the paper is looked up once more, so that the record is exactly what
     ``resolve`` makes of the line and stays resolved.

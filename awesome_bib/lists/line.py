@@ -26,7 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .bylines import (
+from awesome_bib.ids import parse_link
+from awesome_bib.ids.arxiv import NEW_ID_SHAPE as ARXIV_NEW_ID_SHAPE
+from awesome_bib.ids.doi import DOI_SHAPE
+from awesome_bib.lists.bylines import (
     Byline,
     compose_tag,
     is_author_list,
@@ -36,11 +39,8 @@ from .bylines import (
     read_tag,
     title_and_byline,
 )
-from .ids import parse_link
-from .ids.arxiv import NEW_ID_SHAPE as ARXIV_NEW_ID_SHAPE
-from .ids.doi import DOI_SHAPE
-from .model import Entry, Link, LinkTarget
-from .venues import badge_venue, parse_tag
+from awesome_bib.records.model import Entry, Link, LinkTarget
+from awesome_bib.records.venues import badge_venue, parse_tag
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

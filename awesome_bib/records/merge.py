@@ -14,13 +14,13 @@ import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .errors import AwesomeBibError
-from .ids import arxiv_doi, arxiv_id_date, normalize_doi, parse_arxiv_id
-from .ids.arxiv import abs_url as arxiv_abs_url
-from .model import Record
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.ids import arxiv_doi, arxiv_id_date, normalize_doi, parse_arxiv_id
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.records.model import Record
 
 if TYPE_CHECKING:  # only for annotations: reading overrides must not load the HTTP client
-    from .sources import Candidate
+    from awesome_bib.resolve.sources import Candidate
 
 # What a published version replaces on a preprint's record (the authors and arXiv id stay).
 PUBLISHED_FIELDS = (
@@ -171,7 +171,7 @@ def drop(csl: dict[str, Any], provenance: dict[str, dict[str, Any]], names: Iter
 
 IDENTIFYING_FIELDS = ("DOI", "custom.arxiv", "custom.ids")
 
-# Fields the list derives from a preprint's arXiv id (see awesome_bib.records): they name that id.
+# Fields the list derives from a preprint's arXiv id (see awesome_bib.records.listed): they name that id.
 ARXIV_DERIVED: dict[str, Callable[[str], Any]] = {
     "DOI": arxiv_doi,
     "number": lambda arxiv: f"arXiv:{arxiv}",

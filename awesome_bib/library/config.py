@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import AwesomeBibError
+from awesome_bib.errors import AwesomeBibError
 
 if sys.version_info >= (3, 11):
     import tomllib

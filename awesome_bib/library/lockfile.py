@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import AwesomeBibError
-from .keys import DEFAULT_KEY_FORMAT
-from .merge import canonical
-from .model import DATE_FIELDS, NAME_FIELDS, Record, csl_field_problem
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.records.keys import DEFAULT_KEY_FORMAT
+from awesome_bib.records.merge import canonical
+from awesome_bib.records.model import DATE_FIELDS, NAME_FIELDS, Record, csl_field_problem
 
 FORMAT_VERSION = 1
 # CSL fields whose values are structures: names, dates, custom.

@@ -18,9 +18,9 @@ import re
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-from . import __version__
-from .errors import AwesomeBibError
-from .lockfile import write_atomic
+from awesome_bib import __version__
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.library.lockfile import write_atomic
 
 DEFAULT_OUT = Path(".github/workflows/awesome-bib.yml")
 DEFAULT_PYTHON = "3.12"

@@ -37,7 +37,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import AwesomeBibError
+from awesome_bib.errors import AwesomeBibError
 
 SERVICES = ("arxiv", "crossref", "dblp", "semanticscholar")
 ENV_PREFIX = {"arxiv": "ARXIV", "crossref": "CROSSREF", "dblp": "DBLP", "semanticscholar": "S2"}

@@ -23,13 +23,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .config import read_toml
-from .errors import AwesomeBibError
-from .merge import apply_overrides, flat
-from .model import Record, csl_field_problem
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.library.config import read_toml
+from awesome_bib.records.merge import apply_overrides, flat
+from awesome_bib.records.model import Record, csl_field_problem
 
 Overrides = dict[str, dict[str, Any]]
-log = logging.getLogger("awesome_bib.overrides")
+log = logging.getLogger("awesome_bib.library.overrides")
 
 
 def overrides_path_for(list_path: Path) -> Path:

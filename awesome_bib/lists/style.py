@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from .csl import issued_year
-from .listfile import AwesomeList
-from .model import Entry, Record, Section
-from .venues import lookup, parse_tag, venue_of
+from awesome_bib.lists.document import AwesomeList
+from awesome_bib.records.csl import issued_year
+from awesome_bib.records.model import Entry, Record, Section
+from awesome_bib.records.venues import lookup, parse_tag, venue_of
 
 SHAPES = ("tagged", "bullet", "bold", "table")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")

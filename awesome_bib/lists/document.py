@@ -1,7 +1,7 @@
 """Reading an awesome list: Markdown -> a section tree and the paper lines under it.
 
 The list is read with markdown-it-py tokens, one source line at a time, so each entry keeps its line
-number; what one line or table row lists is :mod:`awesome_bib.listline`'s job.  Shapes understood
+number; what one line or table row lists is :mod:`awesome_bib.lists.line`'s job.  Shapes understood
 (all seen in real lists):
 
 * ``[Venue'YY] [Title](paper-url) [[Code](code-url)] [extra tag]`` (the seed's shape)
@@ -31,10 +31,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bylines import read_byline
-from .errors import AwesomeBibError
-from .ids import parse_link
-from .listline import (
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.ids import parse_link
+from awesome_bib.lists.bylines import read_byline
+from awesome_bib.lists.line import (
     Piece,
     Row,
     column_roles,
@@ -46,7 +46,7 @@ from .listline import (
     plain_pieces,
     read_line,
 )
-from .model import Entry, Section
+from awesome_bib.records.model import Entry, Section
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

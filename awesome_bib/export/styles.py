@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AwesomeBibError
+from awesome_bib.errors import AwesomeBibError
 
-PROJECT_STYLES = Path(__file__).parent / "data" / "styles"
+PROJECT_STYLES = Path(__file__).parent.parent / "data" / "styles"
 DEFAULT_STYLE = "awesome-compact"
 # The styles the documentation names; each one is tested on realistic items.
 ADVERTISED_STYLES = (

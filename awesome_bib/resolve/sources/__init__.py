@@ -4,7 +4,7 @@ A :class:`Lookup` source turns identifiers into records, many per request (arXiv
 Semantic Scholar ids).  A :class:`Search` source finds candidate records for a :class:`Reference`
 (what the list tells about a paper) by title.  Both hand back :class:`Candidate` objects: a CSL
 item plus the source's own evidence (DBLP key, ``journal_ref``, external ids...).  A failed request
-raises :class:`awesome_bib.http.ServiceUnavailable`; ``None`` in a lookup means the service
+raises :class:`awesome_bib.resolve.http.ServiceUnavailable`; ``None`` in a lookup means the service
 answered and has no such record.  An answer of an unexpected shape (a string where an object
 belongs, a number where text belongs) is a malformed answer, retried and then *unknown*: the
 functions that turn answers into candidates are wrapped in :func:`reads_answer`.
@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-from .. import venues
-from ..csl import issued_year
-from ..http import MalformedResponse
-from ..model import CSLItem
+from awesome_bib.records import venues
+from awesome_bib.records.csl import issued_year
+from awesome_bib.records.model import CSLItem
+from awesome_bib.resolve.http import MalformedResponse
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -118,7 +118,7 @@ def full_venue(name: str) -> tuple[str, str | None]:
 
 def reads_answer(read: Callable[P, T]) -> Callable[P, T]:
     """Wrap a function that reads part of a service's answer: should the answer not have the
-    shape it expects, :class:`~awesome_bib.http.MalformedResponse` says so (retried, then
+    shape it expects, :class:`~awesome_bib.resolve.http.MalformedResponse` says so (retried, then
     unknown) instead of a ``TypeError`` ending the run."""
 
     @functools.wraps(read)

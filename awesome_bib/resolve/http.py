@@ -8,7 +8,7 @@ with exponential backoff.  When a request cannot be answered the call raises
 :class:`ServiceUnavailable` -- the answer is *unknown*, which callers must never mistake for
 "not found".
 
-    >>> from awesome_bib.services import load_settings
+    >>> from awesome_bib.resolve.services import load_settings
     >>> client = ServiceClient(load_settings().dblp)
     >>> hits = client.get("", params={"q": "QMoE", "format": "json"}, parse=lambda r: r.json())
     ... # doctest: +SKIP
@@ -26,11 +26,11 @@ from typing import Any, TypeVar
 
 import httpx2
 
-from . import __version__
-from .services import ServiceSettings
+from awesome_bib import __version__
+from awesome_bib.resolve.services import ServiceSettings
 
 T = TypeVar("T")
-log = logging.getLogger("awesome_bib.resolve")
+log = logging.getLogger("awesome_bib.resolve.resolver")
 
 # A server asking us to come back later than this is treated as down for this run.
 MAX_RETRY_AFTER = 120.0

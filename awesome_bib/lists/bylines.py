@@ -8,8 +8,8 @@ Lines seen in real lists::
     Tim Dettmers, et al. "LLM.int8(): 8-bit Matrix Multiplication for Transformers at Scale" NeurIPS 2022.
 
 Only a venue of the venue table counts in free text (``In submission`` or ``Google`` is no venue),
-and authors only when every name looks like a person's (:func:`~awesome_bib.records.split_author_list`):
-what is unsure is left out.  Venue and year become one venue tag that :func:`~awesome_bib.venues.parse_tag`
+and authors only when every name looks like a person's (:func:`~awesome_bib.records.listed.split_author_list`):
+what is unsure is left out.  Venue and year become one venue tag that :func:`~awesome_bib.records.venues.parse_tag`
 reads (``NeurIPS 2017``, ``'2015``).
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .records import split_author_list
-from .venues import parse_tag
+from awesome_bib.records.listed import split_author_list
+from awesome_bib.records.venues import parse_tag
 
 # A full stop ends a sentence unless it ends an initial (``Aidan N. Gomez``) or an abbreviation.
 _FULL_STOP = re.compile(r"\.\s+")

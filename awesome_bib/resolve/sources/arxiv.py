@@ -7,8 +7,8 @@ id turns the whole answer into an error feed; should arXiv still reject one, it 
 batch asked again.  An overloaded arXiv answers an empty feed: an answer without entries counts as
 "not found" only when the first id, asked alone, comes back empty too; else it is unknown.
 
-    >>> from awesome_bib.http import ServiceClient
-    >>> from awesome_bib.services import load_settings
+    >>> from awesome_bib.resolve.http import ServiceClient
+    >>> from awesome_bib.resolve.services import load_settings
     >>> arxiv = ArxivSource(ServiceClient(load_settings().arxiv))
     >>> arxiv.lookup(["2401.04088"])["2401.04088"].csl["title"]  # doctest: +SKIP
     'Mixtral of Experts'
@@ -23,12 +23,12 @@ from typing import Any
 
 import httpx2
 
-from ..csl import date_parts
-from ..http import MalformedResponse, ServiceClient, ServiceUnavailable
-from ..ids import is_valid_arxiv_id
-from ..ids.arxiv import abs_url as arxiv_abs_url
-from ..names import split_name
-from . import Candidate, compact, reads_answer
+from awesome_bib.ids import is_valid_arxiv_id
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.records.csl import date_parts
+from awesome_bib.records.names import split_name
+from awesome_bib.resolve.http import MalformedResponse, ServiceClient, ServiceUnavailable
+from awesome_bib.resolve.sources import Candidate, compact, reads_answer
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

@@ -15,11 +15,11 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .ids import arxiv_doi, arxiv_id_date
-from .ids.arxiv import abs_url as arxiv_abs_url
-from .model import CSLItem, Entry, Record, Section
-from .names import PARTICLES, SUFFIXES, split_name
-from .venues import Venue, VenueTag, parse_tag, venue_from_ids
+from awesome_bib.ids import arxiv_doi, arxiv_id_date
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.records.model import CSLItem, Entry, Record, Section
+from awesome_bib.records.names import PARTICLES, SUFFIXES, split_name
+from awesome_bib.records.venues import Venue, VenueTag, parse_tag, venue_from_ids
 
 LIST = {"source": "list"}
 # Provenance sources that mean "the list said so".

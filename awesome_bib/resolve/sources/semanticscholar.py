@@ -8,8 +8,8 @@ answer has one entry per id sent: an array of another length is malformed, not "
 Ids are written as the API wants them: ``ARXIV:2401.04088``, ``DOI:10.18653/v1/2024.acl-long.571``,
 ``ACL:2024.acl-long.571``.
 
-    >>> from awesome_bib.http import ServiceClient
-    >>> from awesome_bib.services import load_settings
+    >>> from awesome_bib.resolve.http import ServiceClient
+    >>> from awesome_bib.resolve.services import load_settings
     >>> s2 = SemanticScholarSource(ServiceClient(load_settings().semanticscholar))
     >>> s2.lookup(["ARXIV:2310.16795"])["ARXIV:2310.16795"].evidence["dblp"]  # doctest: +SKIP
     'conf/mlsys/FrantarA24'
@@ -23,11 +23,11 @@ from typing import Any
 
 import httpx2
 
-from ..csl import date_parts
-from ..http import MalformedResponse, ServiceClient
-from ..ids import ARXIV_DOI_PREFIX
-from ..names import split_name
-from . import Candidate, compact, full_venue, mapping, reads_answer, text
+from awesome_bib.ids import ARXIV_DOI_PREFIX
+from awesome_bib.records.csl import date_parts
+from awesome_bib.records.names import split_name
+from awesome_bib.resolve.http import MalformedResponse, ServiceClient
+from awesome_bib.resolve.sources import Candidate, compact, full_venue, mapping, reads_answer, text
 
 FIELDS = (
     "externalIds,title,venue,publicationVenue,year,authors,publicationTypes,publicationDate,journal"

@@ -16,7 +16,7 @@ phase, to be batched with the others.  A job is finished -- merged into its reco
 ``on_batch`` -- as soon as it has no next step, so a run killed at any moment loses at most the
 jobs still in flight.
 
-Merge policy (:mod:`awesome_bib.merge`): the identified record (arXiv, or Crossref for a DOI) gives
+Merge policy (:mod:`awesome_bib.records.merge`): the identified record (arXiv, or Crossref for a DOI) gives
 exact metadata; a published version accepted on evidence (title, authors, year) replaces title and
 venue fields while the authors and the arXiv id stay; overrides always win.  Every field records
 where it came from in the record's provenance; nothing time-dependent is written.
@@ -37,14 +37,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from .csl import issued_year
-from .errors import AwesomeBibError
-from .http import UNKNOWN, ServiceClient, ServiceUnavailable
-from .ids import ARXIV_DOI_PREFIX, is_valid_arxiv_id
-from .ids.acl import ACL_DOI_PREFIX
-from .ids.doi import strip_doi_prefix
-from .matching import choose
-from .merge import (
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.ids import ARXIV_DOI_PREFIX, is_valid_arxiv_id
+from awesome_bib.ids.acl import ACL_DOI_PREFIX
+from awesome_bib.ids.doi import strip_doi_prefix
+from awesome_bib.records.csl import issued_year
+from awesome_bib.records.merge import (
     apply_overrides,
     drop_list_venue,
     keep_list_venue,
@@ -54,15 +52,17 @@ from .merge import (
     put_published,
     trusted_part,
 )
-from .model import Record
-from .services import SERVICES, ResolveSettings
-from .sources import Candidate, Reference
-from .sources.arxiv import ArxivSource
-from .sources.crossref import CrossrefSource
-from .sources.dblp import DblpSource, is_corr
-from .sources.local import SOURCE as LOCAL_SOURCE
-from .sources.local import LocalBibliography, url_key
-from .sources.semanticscholar import SemanticScholarSource
+from awesome_bib.records.model import Record
+from awesome_bib.resolve.http import UNKNOWN, ServiceClient, ServiceUnavailable
+from awesome_bib.resolve.matching import choose
+from awesome_bib.resolve.services import SERVICES, ResolveSettings
+from awesome_bib.resolve.sources import Candidate, Reference
+from awesome_bib.resolve.sources.arxiv import ArxivSource
+from awesome_bib.resolve.sources.crossref import CrossrefSource
+from awesome_bib.resolve.sources.dblp import DblpSource, is_corr
+from awesome_bib.resolve.sources.local import SOURCE as LOCAL_SOURCE
+from awesome_bib.resolve.sources.local import LocalBibliography, url_key
+from awesome_bib.resolve.sources.semanticscholar import SemanticScholarSource
 
 __all__ = [
     "ResolveReport", "RunMonitor", "apply_overrides", "has_pending_retry", "is_remembered_miss",
@@ -208,7 +208,7 @@ def resolve_records(
     record stays as it was, with an :data:`EARLIER_KEPT` note, and ``report.kept`` lists it.
 
     ``overrides`` maps record ids to CSL fields to pin (see
-    :func:`awesome_bib.merge.apply_overrides`); they are applied before looking up (a pinned
+    :func:`awesome_bib.records.merge.apply_overrides`); they are applied before looking up (a pinned
     DOI is the one looked up) and after merging (they always win).  ``on_batch`` receives the
     records finished by each batch of requests; ``progress(finished, total)`` follows the jobs.
 

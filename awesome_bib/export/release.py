@@ -29,14 +29,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import AwesomeBibError
-from .export import render
-from .library import Library
-from .listfile import slugify
-from .lockfile import write_atomic
-from .model import Record
-from .styles import style_failure
+from awesome_bib import __version__
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export import render
+from awesome_bib.export.styles import style_failure
+from awesome_bib.library import Library
+from awesome_bib.library.lockfile import write_atomic
+from awesome_bib.lists.document import slugify
+from awesome_bib.records.model import Record
 
 MANIFEST = "manifest.json"
 INDEX = "README.md"
@@ -174,7 +174,7 @@ def release_files(library: Library, style: str, version: str | None = None,
 
 def site_page(library: Library, parts: list[Part], style: str, title: str, archive: str, version: str) -> str:
     """The page of the release: every section with papers, linking its files."""
-    from .export.site import Page, PageSection, site_html
+    from awesome_bib.export.site import Page, PageSection, site_html
 
     listed = library.papers_by_section(library.sections)
     sections = [

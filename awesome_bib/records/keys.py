@@ -24,9 +24,9 @@ import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from .csl import issued_date_parts
-from .errors import AwesomeBibError
-from .model import CSLItem, Record
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.records.csl import issued_date_parts
+from awesome_bib.records.model import CSLItem, Record
 
 DEFAULT_KEY_FORMAT = "{auth}{year}{title}"
 FIELDS = ("auth", "Auth", "year", "title", "Title", "shorttitle", "venue")
