@@ -248,7 +248,7 @@ def test_a_list_that_cannot_be_written_is_left_as_it_was(
     def refuse(path: Path, text: str) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("awesome_bib.lists.add.write_atomic", refuse)
+    monkeypatch.setattr("awesome_bib.library.add.write_atomic", refuse)
     before = seed_copy.read_text("utf-8")
     result = run("add", "--list", seed_copy, "1911.02150", "-s", "attention-module", "--write")
     assert result.exit_code == 2

@@ -39,8 +39,8 @@ from awesome_bib.ids import (
 )
 from awesome_bib.ids.arxiv import ARXIV_DOI_PREFIX, arxiv_doi, arxiv_id_date, is_valid_arxiv_id, parse_arxiv_id
 from awesome_bib.ids.doi import ids_from_doi, normalize_doi
+from awesome_bib.ids.target import LinkTarget
 from awesome_bib.ids.url import Recognised, Site, Url, split_url
-from awesome_bib.records.model import LinkTarget
 
 __all__ = [
     "ARXIV_DOI_PREFIX", "SITES", "abstract_page", "arxiv_doi", "arxiv_id_date", "ids_from_doi",

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from awesome_bib.ids import parse_link
 from awesome_bib.ids.arxiv import NEW_ID_SHAPE as ARXIV_NEW_ID_SHAPE
 from awesome_bib.ids.doi import DOI_SHAPE
+from awesome_bib.ids.target import LinkTarget
 from awesome_bib.lists.bylines import (
     Byline,
     compose_tag,
@@ -39,7 +40,7 @@ from awesome_bib.lists.bylines import (
     read_tag,
     title_and_byline,
 )
-from awesome_bib.records.model import Entry, Link, LinkTarget
+from awesome_bib.records.model import Entry, Link
 from awesome_bib.records.venues import badge_venue, parse_tag
 
 if TYPE_CHECKING:

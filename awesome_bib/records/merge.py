@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.ids import arxiv_doi, arxiv_id_date, normalize_doi, parse_arxiv_id
 from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
-from awesome_bib.records.model import Record
-
-if TYPE_CHECKING:  # only for annotations: reading overrides must not load the HTTP client
-    from awesome_bib.resolve.sources import Candidate
+from awesome_bib.records.model import Candidate, Record
 
 # What a published version replaces on a preprint's record (the authors and arXiv id stay).
 PUBLISHED_FIELDS = (

@@ -18,15 +18,13 @@ whose ``id`` is the citation key.  What CSL-JSON has no field for lives in ``csl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-CSLItem = dict[str, Any]
+from awesome_bib.ids.target import LinkTarget
 
-# Which identifier names a paper when a link carries several: the most specific and resolvable first.
-IDENTITY_ORDER = (
-    "arxiv", "doi", "acl", "openreview", "pmlr", "neurips", "mlsys", "usenix", "ieee", "cvf", "isca",
-)
+CSLItem = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -39,29 +37,6 @@ class Section:
     path: str
     line: int
     parent: str | None = None
-
-
-@dataclass(frozen=True)
-class LinkTarget:
-    """What a URL points at, as far as the URL alone tells.
-
-    ``role`` is ``paper`` (a publication page or PDF), ``code`` (a repository), ``model`` or ``dataset``
-    (a model hub page) or ``web`` (blogs, home pages, anything else).  ``ids`` maps identifier kinds
-    (``arxiv``, ``doi``, ``acl``, ``openreview``, ``pmlr``, ``neurips``, ``mlsys``, ``usenix``, ``ieee``,
-    ``cvf``, ``isca``) to normalised values.
-    """
-
-    url: str
-    role: str
-    ids: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def identity(self) -> str | None:
-        """``kind:value`` of the strongest identifier, e.g. ``arxiv:2401.04088``; None for a bare URL."""
-        for kind in IDENTITY_ORDER:
-            if kind in self.ids:
-                return f"{kind}:{self.ids[kind]}"
-        return None
 
 
 @dataclass(frozen=True)
@@ -166,3 +141,17 @@ def _custom_problem(name: str, value: Any) -> str | None:
     if name in _CUSTOM_TEXTS and not isinstance(value, str):
         return "must be text"
     return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One record a service returned.
+
+    ``source`` is the provenance name (``arxiv``, ``crossref``, ``dblp``, ``semanticscholar``),
+    ``id`` the record's id at that service (versioned arXiv id, DOI, DBLP key, S2 paper id).
+    """
+
+    source: str
+    id: str
+    csl: CSLItem
+    evidence: Mapping[str, Any] = field(default_factory=dict)

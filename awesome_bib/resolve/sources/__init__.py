@@ -17,30 +17,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from awesome_bib.records import venues
 from awesome_bib.records.csl import issued_year
-from awesome_bib.records.model import CSLItem
+from awesome_bib.records.model import Candidate, CSLItem
 from awesome_bib.resolve.http import MalformedResponse
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One record a service returned.
-
-    ``source`` is the provenance name (``arxiv``, ``crossref``, ``dblp``, ``semanticscholar``),
-    ``id`` the record's id at that service (versioned arXiv id, DOI, DBLP key, S2 paper id).
-    """
-
-    source: str
-    id: str
-    csl: CSLItem
-    evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,10 @@ from urllib.parse import urlsplit
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.ids import arxiv_id_date, ids_from_doi, normalize_doi, parse_arxiv_id, parse_link
 from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.ids.target import IDENTITY_ORDER
 from awesome_bib.records.csl import date_parts, issued_year
 from awesome_bib.records.latex_text import unescape_latex
-from awesome_bib.records.model import IDENTITY_ORDER, CSLItem
+from awesome_bib.records.model import CSLItem
 from awesome_bib.records.names import split_name
 from awesome_bib.resolve.sources import Candidate, Reference, compact
 
