@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib.library import lockfile_path_for, open_library
+from awesome_bib.library import open_library
+from awesome_bib.library.files import lockfile_path_for
 from conftest import DATA, SEED, copy_list, run
 from tests.fakeapi import FakeAPI
 

@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 
 from awesome_bib import library
+from awesome_bib.atomic import write_atomic
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.library import (
-    embedded_list_path,
-    lockfile,
-    lockfile_path_for,
-    open_for_update,
-    open_library,
-    user_lockfile_path,
-)
+from awesome_bib.library import lockfile, open_for_update, open_library
+from awesome_bib.library.files import embedded_list_path, lockfile_path_for, user_lockfile_path
 from conftest import run
 
 
@@ -124,7 +119,7 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError):
-        lockfile.write_atomic(path, "new\n")
+        write_atomic(path, "new\n")
     assert path.read_text("utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.lock.json"]  # no temporary file left behind
 

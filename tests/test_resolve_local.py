@@ -9,7 +9,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from awesome_bib.library import lockfile_path_for
+from awesome_bib.library.files import lockfile_path_for
 from tests.conftest import DATA, run
 from tests.fakeapi import FakeAPI
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from awesome_bib.library.lockfile import write_atomic
+from awesome_bib.atomic import write_atomic
 from awesome_bib.records.model import CSLItem
 
 FORMAT_VERSION = 2

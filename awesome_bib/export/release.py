@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from awesome_bib import __version__
+from awesome_bib.atomic import write_atomic
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export import render
 from awesome_bib.export.styles import style_failure
 from awesome_bib.library import Library
-from awesome_bib.library.lockfile import write_atomic
 from awesome_bib.lists.document import slugify
 from awesome_bib.records.model import Record
 

@@ -19,8 +19,8 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from awesome_bib import __version__
+from awesome_bib.atomic import write_atomic
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.library.lockfile import write_atomic
 
 DEFAULT_OUT = Path(".github/workflows/awesome-bib.yml")
 DEFAULT_PYTHON = "3.12"

@@ -14,57 +14,32 @@ import difflib
 import gc
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from awesome_bib.atomic import write_atomic
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.library import lockfile
 from awesome_bib.library.config import CONFIG_NAME, config_table, load_config
-from awesome_bib.library.overrides import (
-    Overrides,
-    apply_all,
-    load_overrides,
-    named_by_key,
-    overrides_path_for,
-    stale_overrides,
-)
+from awesome_bib.library.files import ListFiles
+from awesome_bib.library.overrides import Overrides, named_by_key
+from awesome_bib.library.pipeline import records_from_list, with_keys, with_lockfile, with_overrides
 from awesome_bib.lists.document import AwesomeList, read_list, slugify
-from awesome_bib.records.csl import title_key
 from awesome_bib.records.keys import DEFAULT_KEY_FORMAT, assign_keys, validate_format
-from awesome_bib.records.listed import LISTING_CUSTOM, build_records
 from awesome_bib.records.model import Record, Section
 
 if TYPE_CHECKING:
     from awesome_bib.resolve.services import ResolveSettings
     from awesome_bib.resolve.sources.local import LocalBibliography
 
-EMBEDDED_NAME = "awesome-moe-inference.md"
 _CITATION_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
 DEFAULT_RETRY_MISSING_AFTER = 30  # days a paper no service knew is not asked again
 SAVE_WAIT = 10.0  # seconds bringing the lockfile up to date waits for another quick writer
 log = logging.getLogger("awesome_bib.library")
-
-
-def embedded_list_path() -> Path:
-    return Path(str(resources.files("awesome_bib").joinpath("data", EMBEDDED_NAME)))
-
-
-def lockfile_path_for(list_path: Path) -> Path:
-    """A list's lockfile lives beside it: ``README.md`` -> ``README.lock.json``."""
-    return list_path.with_name(list_path.stem + ".lock.json")
-
-
-def user_lockfile_path() -> Path:
-    """Where a locally resolved lockfile of the embedded list goes (it wins over the shipped one)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("awesome-bib")) / lockfile_path_for(Path(EMBEDDED_NAME)).name
 
 
 @dataclass
@@ -85,12 +60,19 @@ class Library:
 
     awesome: AwesomeList
     records: list[Record]
-    lockfile_path: Path
+    files: ListFiles
     config: dict[str, Any]
-    embedded: bool
     overrides: Overrides = field(default_factory=dict)
     read_from: Path | None = None  # the lockfile read (the shipped one, for the embedded list)
     needs_saving: bool = False  # the list brought papers or changes the lockfile does not have yet
+
+    @property
+    def lockfile_path(self) -> Path:
+        return self.files.lockfile
+
+    @property
+    def embedded(self) -> bool:
+        return self.files.embedded
 
     @property
     def sections(self) -> list[Section]:
@@ -150,17 +132,7 @@ class Library:
         return {path: _distinct(records) for path, records in found.items()}
 
     def counts(self) -> list[SectionCount]:
-        """Distinct papers listed directly under each heading, and under it with its subsections."""
-        direct: dict[str, set[str]] = {}
-        for entry in self.awesome.entries:
-            direct.setdefault(entry.section, set()).add(entry.identity)
-        result = []
-        for section in self.sections:
-            subtree: set[str] = set()
-            for member in self.awesome.subtree(section.path):
-                subtree |= direct.get(member.path, set())
-            result.append(SectionCount(section, len(direct.get(section.path, ())), len(subtree)))
-        return result
+        return count_papers(self.awesome)
 
     def rekey(self, which: list[str] | None = None, key_format: str | None = None) -> dict[str, str]:
         """Give records new keys from their current metadata; returns ``{old: new}`` for those that moved.
@@ -214,7 +186,7 @@ class Library:
         wanted = set(which) if which is not None else None
         settled = [r.id for r in self.records if r.provisional_key and r.status in ("resolved", "upgraded")
                    and (wanted is None or r.id in wanted)]
-        in_use = named_by_key(overrides_location(self.awesome.path, self.embedded), self.records) if settled else set()
+        in_use = named_by_key(self.files.overrides, self.records) if settled else set()
         better = [record_id for record_id in settled if record_id not in in_use]
         moved = {} if keep or not better else self.rekey(better)
         chosen = set(settled)
@@ -239,7 +211,7 @@ class Library:
         except (OSError, UnicodeDecodeError):
             pass
         try:
-            lockfile.write_atomic(self.lockfile_path, text)
+            write_atomic(self.lockfile_path, text)
         except OSError as error:
             raise AwesomeBibError(f"{self.lockfile_path}: cannot write lockfile: {error.strerror or error}") from None
 
@@ -287,6 +259,26 @@ class Library:
         return LocalBibliography.from_files(paths, {path: _label(path, base) for path in paths})
 
 
+def read_outline(list_path: Path | None = None) -> AwesomeList:
+    """The list alone (default: the embedded one): its sections and entries, no records, no lockfile."""
+    with _collector_paused():
+        return read_list(ListFiles.of(list_path).list)
+
+
+def count_papers(awesome: AwesomeList) -> list[SectionCount]:
+    """Distinct papers listed directly under each heading, and under it with its subsections."""
+    direct: dict[str, set[str]] = {}
+    for entry in awesome.entries:
+        direct.setdefault(entry.section, set()).add(entry.identity)
+    result = []
+    for section in awesome.sections:
+        subtree: set[str] = set()
+        for member in awesome.subtree(section.path):
+            subtree |= direct.get(member.path, set())
+        result.append(SectionCount(section, len(direct.get(section.path, ())), len(subtree)))
+    return result
+
+
 def _label(path: Path, base: Path) -> str:
     try:
         return path.resolve().relative_to(base.resolve()).as_posix()
@@ -310,11 +302,12 @@ def open_library(list_path: Path | None = None, *, update_lockfile: bool = True)
     papers; keys already in the lockfile never change.  The rewrite reads the lockfile again
     under its guard, so that a change another run made since the first read is not lost.
     """
+    files = ListFiles.of(list_path)
     with _collector_paused():
-        library = _open(list_path)
+        library = _open(files)
         if update_lockfile and library.needs_saving:
-            with lockfile.exclusive(library.lockfile_path, wait=SAVE_WAIT):
-                library = _open(list_path, library.awesome)
+            with lockfile.exclusive(files.lockfile, wait=SAVE_WAIT):
+                library = _open(files, library.awesome)
                 if library.needs_saving:
                     library.write()
         return library
@@ -327,12 +320,10 @@ def open_for_update(list_path: Path | None = None, *, wait: float = 0,
     read and held until the block ends, so nothing another run writes meanwhile is overwritten.
     Another run holding the guard is a clear error, at once or after ``wait`` seconds; write with
     :meth:`Library.write` (``update_lockfile``: at once when the list brought changes)."""
-    embedded = list_path is None
-    path = embedded_list_path() if embedded else list_path
-    assert path is not None
-    with lockfile.exclusive(user_lockfile_path() if embedded else lockfile_path_for(path), wait=wait):
+    files = ListFiles.of(list_path)
+    with lockfile.exclusive(files.lockfile, wait=wait):
         with _collector_paused():
-            library = _open(list_path)
+            library = _open(files)
         if update_lockfile and library.needs_saving:
             library.write()
         yield library
@@ -350,137 +341,30 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _open(list_path: Path | None, awesome: AwesomeList | None = None) -> Library:
+def _open(files: ListFiles, awesome: AwesomeList | None = None) -> Library:
     """The library of a list (``awesome`` when it was read already) and its lockfile as it is now."""
-    embedded = list_path is None
-    path = embedded_list_path() if embedded else list_path
-    assert path is not None
-    awesome = awesome or read_list(path)
-    config = load_config(None if embedded else path.parent)
-    if embedded:
-        write_path = user_lockfile_path()
-        read_path = write_path if write_path.exists() else lockfile_path_for(path)
-    else:
-        write_path = read_path = lockfile_path_for(path)
-    locked = lockfile.load(read_path)
+    awesome = awesome or read_list(files.list)
+    config = load_config(files.config_dir)
     key_format = key_format_of(config)
-    listed = build_records(awesome.entries, awesome.sections)
+    read_path = files.lockfile_to_read()
+    locked = lockfile.load(read_path)
     previous = locked.records if locked else {}
-    records = [merge_listed(r, previous[r.id]) if r.id in previous else r for r in listed]
-    pinned = {r.id: previous[r.id].key for r in records if r.id in previous}
-    listed_ids = {r.id for r in listed}
-    carried = carried_keys([r for r in records if r.id not in previous],
-                           [r for rid, r in previous.items() if rid not in listed_ids])
-    provisional = {r.key for r in previous.values() if r.provisional_key}
-    pinned |= carried
-    keys = assign_keys(records, pinned, key_format)
-    for record in records:
-        record.csl["id"] = keys[record.id]
-        if record.id not in pinned or (record.id in carried and carried[record.id] in provisional):
-            record.provisional_key = True  # made from the list alone: the first resolve improves it
-        if record.id in pinned and pinned[record.id] != keys[record.id]:
-            log.warning("%s: key %s was given to two papers (lockfiles merged?); %s now has key %s",
-                        read_path, pinned[record.id], record.id, keys[record.id])
-    overrides = load_overrides(overrides_location(path, embedded), records)
-    fresh = {r.id: r for r in listed}
-    records = [_restart(fresh[r.id], r.key, r.provisional_key) if stale_overrides(r, overrides.get(r.id, {}))
-               else r for r in records]
-    apply_all(records, overrides)
-    library = Library(awesome, records, write_path, config, embedded, overrides, read_path if locked else None)
+    listed = records_from_list(awesome)
+    records = with_keys(with_lockfile(listed, previous), previous, key_format, read_path)
+    records, overrides = with_overrides(records, listed, files.overrides)
+    library = Library(awesome, records, files, config, overrides, read_path if locked else None)
     # The shipped lockfile of the embedded list is read-only data; only a local resolve (which
     # writes) starts a user copy of it.
     current = lockfile.Lockfile(key_format, {r.id: r for r in records})
-    library.needs_saving = read_path == write_path and (
+    library.needs_saving = read_path == files.lockfile and (
         locked is None or not lockfile.same_content(current, locked))
     return library
-
-
-def merge_listed(listed: Record, locked: Record) -> Record:
-    """A locked record brought up to date with the list.
-
-    When the list still says what it said when the record was resolved (same ``list_hash``), the
-    resolved record stands and only where the paper is listed (sections, code links) follows the
-    list.  When the entry changed, the record starts again from the list, keeping its key, and the
-    next ``resolve`` looks it up anew.  Both records are fresh, so values are moved, not copied.
-    """
-    if locked.status == "listed" or locked.list_hash != listed.list_hash:
-        return _restart(listed, locked.key, locked.provisional_key)
-    custom = dict(locked.csl.get("custom", {}))
-    for name in LISTING_CUSTOM:
-        custom.pop(name, None)
-        if name in listed.csl["custom"]:
-            custom[name] = listed.csl["custom"][name]
-    csl = {**locked.csl, "custom": dict(sorted(custom.items()))}
-    return Record(listed.id, csl, locked.status, locked.provenance, locked.notes,
-                  listed.list_notes, listed.list_hash, locked.provisional_key, locked.missing_since)
-
-
-def _identifiers(record: Record) -> set[str]:
-    """Every identifier a record is known by: its identity, its ids, a DOI or arXiv id a service found."""
-    custom = record.csl.get("custom", {})
-    known = {record.id} | {f"{kind}:{value}" for kind, value in custom.get("ids", {}).items()}
-    if record.csl.get("DOI"):
-        known.add(f"doi:{str(record.csl['DOI']).lower()}")
-    if custom.get("arxiv"):
-        known.add(f"arxiv:{custom['arxiv']}")
-    return known
-
-
-def _titles(record: Record) -> set[str]:
-    """The record's title and the list's title it replaced, folded for comparison."""
-    titles = [record.csl.get("title"), record.provenance.get("title", {}).get("list")]
-    return {title_key(str(t)) for t in titles if t}
-
-
-def carried_keys(new: list[Record], gone: list[Record]) -> dict[str, str]:
-    """Keys that follow a paper whose link changed: a paper new to the lockfile takes the key of a
-    paper that left it when the two share an identifier (the new link is the DOI or arXiv id the old
-    record had), else when they have the same title and no other paper does."""
-    if not new or not gone:
-        return {}
-    by_identifier: dict[str, Record] = {}
-    by_title: dict[str, list[Record]] = {}
-    for old in gone:
-        for identifier in _identifiers(old):
-            by_identifier.setdefault(identifier, old)
-        for title in _titles(old):
-            by_title.setdefault(title, []).append(old)
-    new_titles = Counter(title for record in new for title in _titles(record))
-    carried: dict[str, str] = {}
-    taken: set[str] = set()
-    for record in new:
-        match = next((by_identifier[i] for i in sorted(_identifiers(record))
-                      if i in by_identifier and by_identifier[i].id not in taken), None)
-        if match is None:
-            same = {old.id: old for title in _titles(record) for old in by_title.get(title, [])
-                    if old.id not in taken}
-            unique = len(same) == 1 and all(new_titles[title] == 1 for title in _titles(record))
-            match = next(iter(same.values())) if unique else None
-        if match is not None:
-            taken.add(match.id)
-            carried[record.id] = match.key
-            log.warning("the link of %s changed (%s -> %s): it keeps its key; `resolve` looks it up again",
-                        match.key, match.id, record.id)
-    return carried
 
 
 def _topmost(sections: list[Section]) -> list[Section]:
     """Of matching sections, those not inside another match (a prefix names the parent, not its children)."""
     paths = [s.path for s in sections]
     return [s for s in sections if not any(s.path.startswith(other + "/") for other in paths)]
-
-
-def _restart(listed: Record, key: str, provisional_key: bool) -> Record:
-    """The list's record for a paper, under the key it already has: resolve will look it up anew."""
-    return Record(listed.id, {**listed.csl, "id": key}, "listed", listed.provenance,
-                  list_notes=listed.list_notes, list_hash=listed.list_hash, provisional_key=provisional_key)
-
-
-def overrides_location(list_path: Path, embedded: bool) -> Path:
-    """Beside the list; for the embedded list, in the user's data folder beside its lockfile."""
-    if embedded:
-        return user_lockfile_path().with_name(overrides_path_for(list_path).name)
-    return overrides_path_for(list_path)
 
 
 def _distinct(records: Iterable[Record]) -> list[Record]:

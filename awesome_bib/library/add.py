@@ -20,14 +20,15 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from awesome_bib.atomic import write_atomic
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.ids import abstract_page, normalize_doi, parse_arxiv_id, parse_link
 from awesome_bib.ids.arxiv import ABS_PAGES as ARXIV_ABS_PAGES
 from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
 from awesome_bib.ids.arxiv import looks_like_arxiv_id
 from awesome_bib.ids.doi import DOI_RESOLVER, doi_url, strip_doi_prefix
-from awesome_bib.library import Library, merge_listed, open_library
-from awesome_bib.library.lockfile import write_atomic
+from awesome_bib.library import Library, open_library
+from awesome_bib.library.pipeline import merge_listed
 from awesome_bib.lists.document import AwesomeList, parse_list, slugify
 from awesome_bib.lists.style import (
     Slot,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from awesome_bib.atomic import write_atomic
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.records.keys import DEFAULT_KEY_FORMAT
 from awesome_bib.records.merge import canonical
@@ -156,25 +156,6 @@ def load(path: Path) -> Lockfile | None:
     except (OSError, UnicodeDecodeError) as error:
         raise AwesomeBibError(f"{path}: cannot read lockfile: {error}") from None
     return loads(text, str(path))
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Replace ``path`` with ``text`` all at once: readers see the old file or the new, nothing between."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def save(path: Path, lock: Lockfile) -> None:
