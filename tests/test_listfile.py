@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.lists.document import parse_list, read_list, slugify
-from awesome_bib.lists.line import is_generic
+from awesome_bib.lists.labels import is_generic
 from conftest import DATA, SEED, copy_list, run
 
 SHAPES = DATA / "lists" / "shapes.md"
@@ -390,7 +390,7 @@ def test_sections_count_deeply_nested_papers(tmp_path: Path) -> None:
 
 def _markdown_it_pieces(content: str) -> list[object]:
     from awesome_bib.lists.document import _inline_children, _markdown
-    from awesome_bib.lists.line import pieces_by_line
+    from awesome_bib.lists.pieces import pieces_by_line
 
     env: dict[str, object] = {}
     [inline] = [t for t in _markdown().parse(content, env) if t.type == "inline"]
@@ -409,7 +409,7 @@ def _one_line_paragraphs() -> list[str]:
 
 
 def test_the_plain_line_reader_reads_every_line_it_takes_as_markdown_it_does() -> None:
-    from awesome_bib.lists.line import plain_pieces
+    from awesome_bib.lists.pieces import plain_pieces
 
     lines = _one_line_paragraphs()
     taken = [line for line in lines if _one_paragraph(line) and plain_pieces(line) is not None]
@@ -426,7 +426,7 @@ MARKDOWN_BITS = st.sampled_from(["[", "]", "(", ")", " ", "a", "B", "'24", "*", 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(MARKDOWN_BITS, min_size=1, max_size=12).map("".join))
 def test_the_plain_line_reader_agrees_with_markdown_it_on_random_lines(line: str) -> None:
-    from awesome_bib.lists.line import plain_pieces
+    from awesome_bib.lists.pieces import plain_pieces
 
     assume(_one_paragraph(line))  # a line markdown-it reads as one paragraph of exactly that text
     plain = plain_pieces(line)

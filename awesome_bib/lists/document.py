@@ -34,18 +34,10 @@ from typing import TYPE_CHECKING
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.ids import parse_link
 from awesome_bib.lists.bylines import read_byline
-from awesome_bib.lists.line import (
-    Piece,
-    Row,
-    column_roles,
-    is_generic,
-    is_web_link,
-    leading_tag,
-    lower_scheme,
-    pieces_by_line,
-    plain_pieces,
-    read_line,
-)
+from awesome_bib.lists.labels import is_generic, leading_tag
+from awesome_bib.lists.line import read_line
+from awesome_bib.lists.pieces import Piece, is_web_link, lower_scheme, pieces_by_line, plain_pieces
+from awesome_bib.lists.tables import Row, column_roles
 from awesome_bib.records.model import Entry, Section
 
 if TYPE_CHECKING:
