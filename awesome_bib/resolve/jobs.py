@@ -34,8 +34,9 @@ from awesome_bib.resolve.matching import choose
 from awesome_bib.resolve.report import Progress, ResolveReport, RunMonitor
 from awesome_bib.resolve.sources import Candidate, Reference
 from awesome_bib.resolve.sources.dblp import is_corr
-from awesome_bib.resolve.sources.local import SOURCE as LOCAL_SOURCE
-from awesome_bib.resolve.sources.local import LocalBibliography, url_key
+from awesome_bib.resolve.sources.local import LocalBibliography
+from awesome_bib.resolve.sources.local_entries import SOURCE as LOCAL_SOURCE
+from awesome_bib.resolve.sources.local_files import url_key
 
 FINISHED = ("resolved", "upgraded")
 # The preference a preprint was resolved under, and a lookup again that failed and must be taken
