@@ -185,6 +185,8 @@ def has_pending_retry(record: Record) -> bool:
 
 
 class _Resolver:
+    """Plans each job's steps and runs them in phases, on one client and one pool per service."""
+
     def __init__(self, settings: ResolveSettings, prefer_published: bool, finisher: Finisher) -> None:
         self.prefer_published = prefer_published
         self.report = finisher.report
