@@ -9,8 +9,10 @@ from dataclasses import replace
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
+from awesome_bib.records.merge import apply_overrides
 from awesome_bib.records.model import Record
-from awesome_bib.resolve.resolver import ResolveReport, apply_overrides, resolve_records
+from awesome_bib.resolve.report import ResolveReport
+from awesome_bib.resolve.resolver import resolve_records
 from awesome_bib.resolve.services import ResolveSettings
 from tests.fakeapi import FakeAPI, Fault, list_record, load_records
 

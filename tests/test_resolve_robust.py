@@ -11,16 +11,11 @@ from typing import Any
 import pytest
 
 from awesome_bib.library import lockfile
+from awesome_bib.records.merge import apply_overrides
 from awesome_bib.records.model import Record
 from awesome_bib.resolve.http import ServiceClient, ServiceUnavailable
-from awesome_bib.resolve.resolver import (
-    EARLIER_KEPT,
-    FINISHED,
-    PREPRINT_KEPT,
-    apply_overrides,
-    has_pending_retry,
-    resolve_records,
-)
+from awesome_bib.resolve.jobs import EARLIER_KEPT, FINISHED, PREPRINT_KEPT
+from awesome_bib.resolve.resolver import has_pending_retry, resolve_records
 from awesome_bib.resolve.services import SERVICES, ResolveSettings, load_settings
 from awesome_bib.resolve.sources import Reference
 from awesome_bib.resolve.sources.arxiv import ArxivSource

@@ -44,7 +44,9 @@ from awesome_bib.records.csl import issued_year
 from awesome_bib.records.listed import build_records, listed_record
 from awesome_bib.records.model import Entry, LinkTarget, Record, Section
 from awesome_bib.records.venues import parse_tag
-from awesome_bib.resolve.resolver import FINISHED, ResolveReport, resolve_records
+from awesome_bib.resolve.jobs import FINISHED
+from awesome_bib.resolve.report import ResolveReport
+from awesome_bib.resolve.resolver import resolve_records
 from awesome_bib.resolve.services import SERVICES, ResolveSettings
 
 

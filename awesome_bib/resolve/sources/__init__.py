@@ -9,7 +9,8 @@ answered and has no such record.  An answer of an unexpected shape (a string whe
 belongs, a number where text belongs) is a malformed answer, retried and then *unknown*: the
 functions that turn answers into candidates are wrapped in :func:`reads_answer`.
 
-Adding a source means adding a module with a class that has ``name`` and ``lookup`` or ``search``.
+Adding a source means adding a module with a class that has ``name`` and ``lookup`` or ``search``,
+registered for the step kinds it answers (:mod:`awesome_bib.resolve.sources.registry`).
 """
 
 from __future__ import annotations

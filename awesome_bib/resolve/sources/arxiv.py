@@ -29,6 +29,7 @@ from awesome_bib.records.csl import date_parts
 from awesome_bib.records.names import split_name
 from awesome_bib.resolve.http import MalformedResponse, ServiceClient, ServiceUnavailable
 from awesome_bib.resolve.sources import Candidate, compact, reads_answer
+from awesome_bib.resolve.sources.registry import register
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -46,6 +47,7 @@ def split_version(versioned: str) -> tuple[str, int | None]:
     return versioned[: match.start()], int(match.group(1))
 
 
+@register(service="arxiv", lookups=("arxiv",))
 class ArxivSource:
     """Looks up arXiv ids, one request per ``batch_size`` ids."""
 

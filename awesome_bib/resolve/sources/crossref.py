@@ -30,6 +30,7 @@ from awesome_bib.ids.doi import doi_url, is_doi
 from awesome_bib.records.csl import date_parts
 from awesome_bib.resolve.http import MalformedResponse, Retry, ServiceClient, ServiceUnavailable, retry_after_seconds
 from awesome_bib.resolve.sources import Candidate, Reference, compact, mapping, reads_answer, text
+from awesome_bib.resolve.sources.registry import register
 
 T = TypeVar("T")
 
@@ -63,6 +64,7 @@ class _NotFound:
     """Crossref answered 404: it has no work with this DOI (it may be registered elsewhere)."""
 
 
+@register(service="crossref", lookups=("doi",), search="crossref")
 class CrossrefSource:
     """Works by DOI and bibliographic search."""
 

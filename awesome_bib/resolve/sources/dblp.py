@@ -23,6 +23,7 @@ from awesome_bib.records.csl import date_parts
 from awesome_bib.records.names import split_name
 from awesome_bib.resolve.http import MalformedResponse, ServiceClient
 from awesome_bib.resolve.sources import Candidate, Reference, compact, full_venue, mapping, reads_answer, text
+from awesome_bib.resolve.sources.registry import register
 
 HITS_PER_SEARCH = 10
 CSL_TYPES = {
@@ -66,6 +67,7 @@ def is_corr(candidate: Candidate) -> bool:
     return bool(candidate.evidence.get("corr"))
 
 
+@register(service="dblp", search="dblp")
 class DblpSource:
     """Title search over DBLP publications."""
 

@@ -28,6 +28,7 @@ from awesome_bib.records.csl import date_parts
 from awesome_bib.records.names import split_name
 from awesome_bib.resolve.http import MalformedResponse, ServiceClient
 from awesome_bib.resolve.sources import Candidate, compact, full_venue, mapping, reads_answer, text
+from awesome_bib.resolve.sources.registry import register
 
 FIELDS = (
     "externalIds,title,venue,publicationVenue,year,authors,publicationTypes,publicationDate,journal"
@@ -40,6 +41,7 @@ def is_arxiv_venue(venue: str) -> bool:
     return not venue or "arxiv" in venue.lower()
 
 
+@register(service="semanticscholar", lookups=("s2",))
 class SemanticScholarSource:
     """Batch lookup of papers by external id."""
 
