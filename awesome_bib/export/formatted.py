@@ -37,18 +37,18 @@ from awesome_bib.export.format_cache import FormatCache, default_cache_dir, item
 from awesome_bib.export.marks import (
     ANY_MARK,
     HTML,
-    LABEL_CLOSE,
-    LABEL_OPEN,
+    LABEL_SPAN,
     LIST_MARKS,
     MARKDOWN,
-    NAME_CLOSE,
-    NAME_OPEN,
     NAMES_CLOSE,
     NAMES_OPEN,
     NUMBER_MARK,
     SUFFIX_CLOSE,
     SUFFIX_OPEN,
     YEAR_SUFFIX_MARK,
+    names_span,
+    with_year_suffix,
+    year_suffix,
 )
 from awesome_bib.export.styles import DEFAULT_STYLE, find_style
 from awesome_bib.ids.doi import DOI_RESOLVER, doi_url
@@ -299,14 +299,14 @@ def _resolve_list_marks(entries: list[_Entry], options: _StyleOptions) -> None:
         if len(group) > 1:
             for number, entry in enumerate(group):
                 suffix = year_suffix(number)
-                entry.body = _with_year_suffix(entry.body, suffix)
-                entry.label = entry.label and _with_year_suffix(entry.label, suffix)
+                entry.body = with_year_suffix(entry.body, suffix)
+                entry.label = entry.label and with_year_suffix(entry.label, suffix)
     previous: str | None = None
     for entry in entries:
-        names = _names_span(entry.body)
+        names = names_span(entry.body)
         if names is not None and options.author_substitute is not None and names == previous:
             start, end = entry.body.index(NAMES_OPEN), entry.body.index(NAMES_CLOSE)
-            labels = _LABEL.findall(entry.body[start:end])
+            labels = LABEL_SPAN.findall(entry.body[start:end])
             before = [label for label in labels if entry.body.find(label, start) == start + 1]
             after = [label for label in labels if label not in before]
             substituted = "".join(before) + options.author_substitute + "".join(after)
@@ -322,42 +322,6 @@ def _resolve_list_marks(entries: list[_Entry], options: _StyleOptions) -> None:
 _LIST_MARK = re.compile(f"[{LIST_MARKS}]")
 # A suffix span left empty goes with the space a group put before it ("(2009 )").
 _NO_SUFFIX = re.compile(f" ?{SUFFIX_OPEN}[^{SUFFIX_CLOSE}]*{SUFFIX_CLOSE}")
-
-
-def _with_year_suffix(text: str, suffix: str) -> str:
-    """The first year-suffix span of ``text`` filled with ``suffix``."""
-    start = text.find(SUFFIX_OPEN)
-    end = text.find(SUFFIX_CLOSE, start)
-    if start < 0 or end < 0:
-        return text
-    filled = text[start + 1 : end].replace(YEAR_SUFFIX_MARK, suffix)
-    return text[:start] + filled + text[end + 1 :]
-
-
-def _names_span(body: str) -> str | None:
-    """The first name list an entry prints, as printed, its label left out (None if none)."""
-    start = body.find(NAMES_OPEN)
-    end = body.find(NAMES_CLOSE, start)
-    if start < 0 or end < 0:
-        return None
-    return _LABEL.sub("", body[start + 1 : end]).replace(NAME_OPEN, "").replace(NAME_CLOSE, "").strip()
-
-
-_LABEL = re.compile(f"{LABEL_OPEN}[^{LABEL_CLOSE}]*{LABEL_CLOSE}")
-
-
-def year_suffix(number: int) -> str:
-    """The year suffix of the ``number``-th (from 0) of several entries: a ... z, aa, ab, ...
-
-    >>> [year_suffix(n) for n in (0, 1, 25, 26, 27)]
-    ['a', 'b', 'z', 'aa', 'ab']
-    """
-    letters = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 # ---------------------------------------------------------------------------------------------
