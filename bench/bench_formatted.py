@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from awesome_bib.export import csl_engine
 from awesome_bib.export.formatted import format_references
-from awesome_bib.styles import find_style
+from awesome_bib.export.styles import find_style
 
 GIVEN = [
     "Albert",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from awesome_bib.listfile import parse_list
+from awesome_bib.lists.document import parse_list
 from bench.bench_export import generate_list
 from bench.child import run_child
 

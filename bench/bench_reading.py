@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from awesome_bib.listfile import parse_list
-from awesome_bib.model import Entry
-from awesome_bib.venues import parse_tag, venue_names
+from awesome_bib.lists.document import parse_list
+from awesome_bib.records.model import Entry
+from awesome_bib.records.venues import parse_tag, venue_names
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = [ROOT / "tests" / "data" / "lists" / "by-shape", ROOT / "awesome_bib" / "data" / "awesome-moe-inference.md"]

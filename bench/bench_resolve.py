@@ -21,9 +21,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from awesome_bib.model import Record
-from awesome_bib.resolve import resolve_records
-from awesome_bib.services import SERVICES, load_settings
+from awesome_bib.records.model import Record
+from awesome_bib.resolve.resolver import resolve_records
+from awesome_bib.resolve.services import SERVICES, load_settings
 from tests.fakeapi import FakeAPI, Fixtures, list_record
 
 LATENCY = 0.1

@@ -60,8 +60,8 @@ def generate_list(entries: int = 1_500, top_sections: int = 6, subsections: int 
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    from awesome_bib.export.release import SiteOptions, release_files, write_release
     from awesome_bib.library import open_library
-    from awesome_bib.release import SiteOptions, release_files, write_release
 
     with tempfile.TemporaryDirectory() as folder:
         os.environ["XDG_CACHE_HOME"] = str(Path(folder) / "cache")  # a cold formatting cache

@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from awesome_bib import lockfile  # noqa: E402
 from awesome_bib.errors import AwesomeBibError  # noqa: E402
-from awesome_bib.library import lockfile_path_for  # noqa: E402
-from awesome_bib.services import SERVICES  # noqa: E402
+from awesome_bib.library import lockfile  # noqa: E402
+from awesome_bib.library.files import lockfile_path_for  # noqa: E402
+from awesome_bib.resolve.services import SERVICES  # noqa: E402
 from bench.bench_resolve import World, add_arxiv, add_doi, add_title  # noqa: E402
 from bench.child import run_child  # noqa: E402
 from tests.fakeapi import FakeAPI, Fault  # noqa: E402

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from awesome_bib.cli import main
-from awesome_bib.services import ResolveSettings, load_settings
+from awesome_bib.resolve.services import ResolveSettings, load_settings
 from tests.fakeapi import FakeAPI, Fixtures
 
 DATA = Path(__file__).parent / "data"

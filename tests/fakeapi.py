@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from awesome_bib.model import Record
+from awesome_bib.records.model import Record
 
 DATA = Path(__file__).parent / "data" / "api"
 SERVICES = ("arxiv", "crossref", "dblp", "semanticscholar")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib.library import lockfile_path_for, open_library
+from awesome_bib.library import open_library
+from awesome_bib.library.files import lockfile_path_for
 from conftest import DATA, SEED, copy_list, run
 from tests.fakeapi import FakeAPI
 
@@ -248,7 +249,7 @@ def test_a_list_that_cannot_be_written_is_left_as_it_was(
     def refuse(path: Path, text: str) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("awesome_bib.add.write_atomic", refuse)
+    monkeypatch.setattr("awesome_bib.library.add.write_atomic", refuse)
     before = seed_copy.read_text("utf-8")
     result = run("add", "--list", seed_copy, "1911.02150", "-s", "attention-module", "--write")
     assert result.exit_code == 2

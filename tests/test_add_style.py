@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib.add import paper_target
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.venues import venue_of
+from awesome_bib.library.add import paper_target
+from awesome_bib.records.venues import venue_of
 from conftest import DATA, copy_list, run
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export.biblatex import FIELD_ORDER, to_biblatex
-from awesome_bib.latex_text import normalize_text, unescape_latex
+from awesome_bib.records.latex_text import normalize_text, unescape_latex
 from conftest import require_tools, run
 
 DATA = Path(__file__).parent / "data" / "bibtex"

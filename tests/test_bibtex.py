@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export import bibtex
 from awesome_bib.export.bibtex import FIELD_ORDER, to_bibtex
-from awesome_bib.latex_text import escape_latex, normalize_text, pdflatex_subset, protect_title, unescape_latex
+from awesome_bib.records.latex_text import escape_latex, normalize_text, pdflatex_subset, protect_title, unescape_latex
 
 DATA = Path(__file__).parent / "data" / "bibtex"
 ITEMS: list[dict[str, Any]] = json.loads((DATA / "items.json").read_text(encoding="utf-8"))

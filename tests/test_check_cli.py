@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.check import RULES, Finding, render
-from awesome_bib.library import lockfile_path_for
+from awesome_bib.library.files import lockfile_path_for
 from conftest import DATA, run
 
 CHECK = DATA / "check"

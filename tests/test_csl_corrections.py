@@ -6,10 +6,13 @@ fixture it answers; ``tools/csl-test-suite/run.py`` measures them all on the pub
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from awesome_bib.export import format_cache
 from awesome_bib.export.formatted import format_references
@@ -138,7 +141,8 @@ def test_identifiers_keep_their_straight_quotes() -> None:
     assert "https://example.org/it's" in line
 
 
-def test_a_change_to_the_engine_starts_a_new_cache(tmp_path: Path) -> None:
+@pytest.mark.parametrize("changed", format_cache.ENGINE_MODULES)
+def test_a_change_to_the_engine_starts_a_new_cache(changed: str, tmp_path: Path) -> None:
     engine = Path(format_cache.__file__).parent
     copy = tmp_path / "engine"
     copy.mkdir()
@@ -146,9 +150,22 @@ def test_a_change_to_the_engine_starts_a_new_cache(tmp_path: Path) -> None:
         shutil.copy(engine / name, copy / name)
     digest = format_cache.engine_digest.__wrapped__  # not the per-process memo
     assert digest(copy) == digest(engine)
-    with (copy / "csl_model.py").open("a", encoding="utf-8") as module:
+    with (copy / changed).open("a", encoding="utf-8") as module:
         module.write("\n# a changed rule\n")
     assert digest(copy) != digest(engine)
+
+
+def test_the_engine_digest_covers_every_module_the_engine_imports() -> None:
+    """A module split off the engine is part of the digest: what an engine module imports from the
+    export package is an engine module too."""
+    engine = Path(format_cache.__file__).parent
+    assert "csl_engine.py" in format_cache.ENGINE_MODULES
+    for name in format_cache.ENGINE_MODULES:
+        tree = ast.parse((engine / name).read_text(encoding="utf-8"))
+        imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        for module in sorted(imported):
+            if module.startswith("awesome_bib.export."):
+                assert f"{module.rsplit('.', 1)[1]}.py" in format_cache.ENGINE_MODULES, f"{name} imports {module}"
 
 
 def test_default_list_in_apa_is_citeproc_js_reference_list() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import bibtexparser
 
-from awesome_bib.sources.local import LocalBibliography
+from awesome_bib.resolve.sources.local import LocalBibliography
 from tests.conftest import run
 
 ROOT = Path(__file__).parent.parent

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from awesome_bib.latex_text import normalize_text, pdflatex_subset, unescape_latex
+from awesome_bib.records.latex_text import normalize_text, pdflatex_subset, unescape_latex
 from conftest import DATA, run
 
 SCHEMA = json.loads((DATA / "csl-data.json").read_text("utf-8"))

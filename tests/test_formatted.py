@@ -14,9 +14,8 @@ import pytest
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from awesome_bib import styles
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.export import csl_engine, format_cache, formatted
+from awesome_bib.export import csl_engine, csl_workers, format_cache, formatted, styles
 from awesome_bib.export.formatted import format_references
 
 DATA = Path(__file__).parent / "data" / "formatted"
@@ -419,9 +418,9 @@ def test_spreading_a_batch_over_workers_changes_nothing(
         item["id"] = f"{item['id']}-{number}"
         batch.append(item)
     alone = render(batch, style=style, sort="style", fmt="html").output
-    monkeypatch.setattr(csl_engine, "PARALLEL_FROM", 4)
-    monkeypatch.setattr(csl_engine.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
-    monkeypatch.setattr(csl_engine.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
-    assert len(csl_engine._slices(len(batch))) == 3
+    monkeypatch.setattr(csl_workers, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(csl_workers.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(csl_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
+    assert len(csl_workers._slices(len(batch))) == 3
     assert render(batch, style=style, sort="style", fmt="html").output == alone
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.merge import put_all
-from awesome_bib.services import load_settings
-from awesome_bib.sources import Candidate
+from awesome_bib.records.merge import put_all
+from awesome_bib.resolve.services import load_settings
+from awesome_bib.resolve.sources import Candidate
 from conftest import Outcome, run
 
 
@@ -27,7 +27,7 @@ def test_a_device_as_the_list_is_a_clear_error() -> None:
 
 
 def test_a_list_too_large_to_be_a_list_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from awesome_bib import listfile
+    from awesome_bib.lists import document as listfile
 
     monkeypatch.setattr(listfile, "MAX_LIST_BYTES", 1000)
     listing = tmp_path / "README.md"

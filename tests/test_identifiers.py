@@ -10,15 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awesome_bib.ids import (
-    arxiv_doi,
-    arxiv_id_date,
-    is_valid_arxiv_id,
-    normalize_doi,
-    parse_arxiv_id,
-    parse_link,
-)
-from awesome_bib.model import IDENTITY_ORDER
+from awesome_bib.ids import arxiv_doi, arxiv_id_date, is_valid_arxiv_id, normalize_doi, parse_arxiv_id, parse_link
+from awesome_bib.ids.target import IDENTITY_ORDER
 
 DATA = Path(__file__).parent / "data"
 SEED_LIST = Path(__file__).parent.parent / "awesome_bib" / "data" / "awesome-moe-inference.md"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.keys import assign_keys, base_key, validate_format
-from awesome_bib.model import Record
+from awesome_bib.records.keys import assign_keys, base_key, validate_format
+from awesome_bib.records.model import Record
 from conftest import run
 
 
@@ -154,7 +154,7 @@ def test_a_key_given_twice_by_merged_lockfiles_is_given_anew_with_a_warning(seed
 
 
 def test_a_new_link_naming_an_identifier_the_old_record_had_carries_the_key() -> None:
-    from awesome_bib.library import carried_keys
+    from awesome_bib.library.pipeline import carried_keys
 
     gone = Record(id="arxiv:2402.11187", csl={"id": "yang2024laco", "title": "LaCo",
                                              "DOI": "10.18653/v1/2024.findings-emnlp.372",

@@ -13,14 +13,8 @@ from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export.latex import survey_tex
 from awesome_bib.export.latex_forest import FOREST_STYLE
 from awesome_bib.export.latex_table import TABLE_COLUMNS, code_links, href_url
-from awesome_bib.export.latex_tree import (
-    SHORT_NAME_LENGTH,
-    SurveyOptions,
-    cite_command,
-    section_tree,
-    short_name,
-)
-from awesome_bib.listfile import parse_list
+from awesome_bib.export.latex_tree import SHORT_NAME_LENGTH, SurveyOptions, cite_command, section_tree, short_name
+from awesome_bib.lists.document import parse_list
 from conftest import DATA, copy_list, run
 
 HOSTILE = DATA / "latex" / "hostile.md"

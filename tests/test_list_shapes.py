@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from awesome_bib.listfile import read_list
+from awesome_bib.lists.document import read_list
 from conftest import DATA, copy_list, run
 
 SHAPES = DATA / "lists" / "by-shape"

@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.listfile import parse_list, read_list, slugify
-from awesome_bib.listline import is_generic
+from awesome_bib.lists.document import parse_list, read_list, slugify
+from awesome_bib.lists.labels import is_generic
 from conftest import DATA, SEED, copy_list, run
 
 SHAPES = DATA / "lists" / "shapes.md"
@@ -339,7 +339,7 @@ def test_link_texts_that_name_a_resource_not_a_title(label: str, generic: bool) 
 
 def test_a_line_with_thousands_of_links_gives_every_paper_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Work per link stays constant (counted, not timed: bench/bench_parse.py measures the time)."""
-    from awesome_bib import listline
+    from awesome_bib.lists import line as listline
 
     calls = 0
     real_identity = listline._identity
@@ -389,8 +389,8 @@ def test_sections_count_deeply_nested_papers(tmp_path: Path) -> None:
 
 
 def _markdown_it_pieces(content: str) -> list[object]:
-    from awesome_bib.listfile import _inline_children, _markdown
-    from awesome_bib.listline import pieces_by_line
+    from awesome_bib.lists.document import _inline_children, _markdown
+    from awesome_bib.lists.pieces import pieces_by_line
 
     env: dict[str, object] = {}
     [inline] = [t for t in _markdown().parse(content, env) if t.type == "inline"]
@@ -398,7 +398,7 @@ def _markdown_it_pieces(content: str) -> list[object]:
 
 
 def _one_line_paragraphs() -> list[str]:
-    from awesome_bib.listfile import _markdown
+    from awesome_bib.lists.document import _markdown
 
     found = []
     for path in [SEED, *sorted(DATA.rglob("*.md"))]:
@@ -409,7 +409,7 @@ def _one_line_paragraphs() -> list[str]:
 
 
 def test_the_plain_line_reader_reads_every_line_it_takes_as_markdown_it_does() -> None:
-    from awesome_bib.listline import plain_pieces
+    from awesome_bib.lists.pieces import plain_pieces
 
     lines = _one_line_paragraphs()
     taken = [line for line in lines if _one_paragraph(line) and plain_pieces(line) is not None]
@@ -426,7 +426,7 @@ MARKDOWN_BITS = st.sampled_from(["[", "]", "(", ")", " ", "a", "B", "'24", "*", 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(MARKDOWN_BITS, min_size=1, max_size=12).map("".join))
 def test_the_plain_line_reader_agrees_with_markdown_it_on_random_lines(line: str) -> None:
-    from awesome_bib.listline import plain_pieces
+    from awesome_bib.lists.pieces import plain_pieces
 
     assume(_one_paragraph(line))  # a line markdown-it reads as one paragraph of exactly that text
     plain = plain_pieces(line)
@@ -435,7 +435,7 @@ def test_the_plain_line_reader_agrees_with_markdown_it_on_random_lines(line: str
 
 
 def _one_paragraph(content: str) -> bool:
-    from awesome_bib.listfile import _markdown
+    from awesome_bib.lists.document import _markdown
 
     tokens = _markdown().parse(content)
     return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] and tokens[1].content == content

@@ -10,15 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib import library, lockfile
+from awesome_bib import library
+from awesome_bib.atomic import write_atomic
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.library import (
-    embedded_list_path,
-    lockfile_path_for,
-    open_for_update,
-    open_library,
-    user_lockfile_path,
-)
+from awesome_bib.library import lockfile, open_for_update, open_library
+from awesome_bib.library.files import embedded_list_path, lockfile_path_for, user_lockfile_path
 from conftest import run
 
 
@@ -123,7 +119,7 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError):
-        lockfile.write_atomic(path, "new\n")
+        write_atomic(path, "new\n")
     assert path.read_text("utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.lock.json"]  # no temporary file left behind
 
@@ -194,7 +190,7 @@ def _hold_guard_elsewhere(path: Path, home: Path) -> subprocess.Popen[str]:
     """Another run, with another HOME (and user folders), holding the lockfile's guard until stdin closes."""
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"),
            "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config")}
-    code = ("import sys; from pathlib import Path; from awesome_bib.lockfile import exclusive\n"
+    code = ("import sys; from pathlib import Path; from awesome_bib.library.lockfile import exclusive\n"
             f"with exclusive(Path({str(path)!r})):\n    print('held', flush=True); sys.stdin.read()\n")
     holder = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, env=env,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

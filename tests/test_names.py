@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from awesome_bib.names import split_name
+from awesome_bib.records.names import split_name
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from awesome_bib.library import open_library
-from awesome_bib.listfile import read_list
-from awesome_bib.model import Record
-from awesome_bib.records import build_records, split_author_list
+from awesome_bib.lists.document import read_list
+from awesome_bib.records.listed import build_records, split_author_list
+from awesome_bib.records.model import Record
 from conftest import DATA, copy_list
 
 

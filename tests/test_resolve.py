@@ -9,9 +9,11 @@ from dataclasses import replace
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.model import Record
-from awesome_bib.resolve import ResolveReport, apply_overrides, resolve_records
-from awesome_bib.services import ResolveSettings
+from awesome_bib.records.merge import apply_overrides
+from awesome_bib.records.model import Record
+from awesome_bib.resolve.report import ResolveReport
+from awesome_bib.resolve.resolver import resolve_records
+from awesome_bib.resolve.services import ResolveSettings
 from tests.fakeapi import FakeAPI, Fault, list_record, load_records
 
 SOURCES = {"list", "override", "arxiv", "crossref", "dblp", "semanticscholar"}
@@ -163,7 +165,7 @@ def test_published_version_wins_and_the_arxiv_id_stays(
 def test_wrong_paper_is_rejected_and_logged(
     records: list[Record], api_settings: ResolveSettings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="awesome_bib.resolve"):
+    with caplog.at_level(logging.INFO, logger="awesome_bib.resolve.resolver"):
         resolve_records(records, api_settings)
     survey = by_id(records)["arxiv:2407.06204"]
     assert survey.status == "resolved"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from awesome_bib import lockfile
-from awesome_bib.library import lockfile_path_for
+from awesome_bib.library import lockfile
+from awesome_bib.library.files import lockfile_path_for
 from conftest import DATA, copy_list, run
 from tests.fakeapi import FakeAPI, Fixtures
 

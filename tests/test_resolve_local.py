@@ -9,7 +9,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from awesome_bib.library import lockfile_path_for
+from awesome_bib.library.files import lockfile_path_for
 from tests.conftest import DATA, run
 from tests.fakeapi import FakeAPI
 
@@ -162,12 +162,13 @@ def test_a_bad_bibliography_is_one_line_exit_2_and_the_lockfile_untouched(
 
 
 def test_a_file_read_in_small_blocks_is_indexed_as_when_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    from awesome_bib.sources import local
+    from awesome_bib.resolve.sources import local_files
+    from awesome_bib.resolve.sources.local import LocalBibliography
 
     path = LOCAL / "survey.bib"
-    whole = local.LocalBibliography.from_text(str(path), path.read_text("utf-8"))
-    monkeypatch.setattr(local, "_BLOCK", 7)  # entries cut across many blocks
-    blocks = local.LocalBibliography.from_files([path])
+    whole = LocalBibliography.from_text(str(path), path.read_text("utf-8"))
+    monkeypatch.setattr(local_files, "_BLOCK", 7)  # entries cut across many blocks
+    blocks = LocalBibliography.from_files([path])
     assert [(e.key, e.line, e.title, e.ids) for e in blocks.entries] == [
         (e.key, e.line, e.title, e.ids) for e in whole.entries]
     assert [blocks._candidate(i) for i in range(len(blocks))] == [whole._candidate(i) for i in range(len(whole))]

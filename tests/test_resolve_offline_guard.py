@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from awesome_bib.resolve import resolve_records
-from awesome_bib.services import load_settings
+from awesome_bib.resolve.resolver import resolve_records
+from awesome_bib.resolve.services import load_settings
 from tests.fakeapi import list_record
 
 

@@ -10,23 +10,18 @@ from typing import Any
 
 import pytest
 
-from awesome_bib import lockfile
-from awesome_bib.http import ServiceClient, ServiceUnavailable
-from awesome_bib.model import Record
-from awesome_bib.resolve import (
-    EARLIER_KEPT,
-    FINISHED,
-    PREPRINT_KEPT,
-    apply_overrides,
-    has_pending_retry,
-    resolve_records,
-)
-from awesome_bib.services import SERVICES, ResolveSettings, load_settings
-from awesome_bib.sources import Reference
-from awesome_bib.sources.arxiv import ArxivSource
-from awesome_bib.sources.crossref import CrossrefSource
-from awesome_bib.sources.dblp import DblpSource
-from awesome_bib.sources.semanticscholar import SemanticScholarSource
+from awesome_bib.library import lockfile
+from awesome_bib.records.merge import apply_overrides
+from awesome_bib.records.model import Record
+from awesome_bib.resolve.http import ServiceClient, ServiceUnavailable
+from awesome_bib.resolve.jobs import EARLIER_KEPT, FINISHED, PREPRINT_KEPT
+from awesome_bib.resolve.resolver import has_pending_retry, resolve_records
+from awesome_bib.resolve.services import SERVICES, ResolveSettings, load_settings
+from awesome_bib.resolve.sources import Reference
+from awesome_bib.resolve.sources.arxiv import ArxivSource
+from awesome_bib.resolve.sources.crossref import CrossrefSource
+from awesome_bib.resolve.sources.dblp import DblpSource
+from awesome_bib.resolve.sources.semanticscholar import SemanticScholarSource
 from tests.fakeapi import FakeAPI, Fault, Fixtures, list_record, load_records
 from tests.test_resolve import by_id, dump
 

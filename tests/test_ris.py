@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from awesome_bib.errors import AwesomeBibError
 from awesome_bib.export.ris import to_ris
-from awesome_bib.latex_text import normalize_text
+from awesome_bib.records.latex_text import normalize_text
 from conftest import run
 
 DATA = Path(__file__).parent / "data" / "bibtex"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from awesome_bib.http import ServiceClient
 from awesome_bib.ids import is_valid_arxiv_id
-from awesome_bib.services import ResolveSettings
-from awesome_bib.sources.arxiv import ArxivSource, split_version
+from awesome_bib.resolve.http import ServiceClient
+from awesome_bib.resolve.services import ResolveSettings
+from awesome_bib.resolve.sources.arxiv import ArxivSource, split_version
 from tests.fakeapi import FakeAPI
 
 

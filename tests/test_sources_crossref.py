@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from awesome_bib.http import ServiceClient, ServiceUnavailable
-from awesome_bib.services import ResolveSettings
-from awesome_bib.sources import Reference
-from awesome_bib.sources.crossref import CrossrefSource
+from awesome_bib.resolve.http import ServiceClient, ServiceUnavailable
+from awesome_bib.resolve.services import ResolveSettings
+from awesome_bib.resolve.sources import Reference
+from awesome_bib.resolve.sources.crossref import CrossrefSource
 from tests.fakeapi import FakeAPI, Fault
 
 JANUS = "10.1145/3603269.3604869"

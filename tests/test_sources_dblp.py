@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from awesome_bib.http import ServiceClient, ServiceUnavailable
-from awesome_bib.services import ResolveSettings
-from awesome_bib.sources import Reference
-from awesome_bib.sources.dblp import DblpSource, is_corr, venue_title
+from awesome_bib.resolve.http import ServiceClient, ServiceUnavailable
+from awesome_bib.resolve.services import ResolveSettings
+from awesome_bib.resolve.sources import Reference
+from awesome_bib.resolve.sources.dblp import DblpSource, is_corr, venue_title
 from tests.fakeapi import FakeAPI, Fault
 
 QMOE = Reference(

@@ -9,18 +9,12 @@ from dataclasses import replace
 
 import pytest
 
-from awesome_bib.http import (
-    RateLimiter,
-    ServiceClient,
-    ServiceUnavailable,
-    retry_after_seconds,
-    user_agent,
-)
-from awesome_bib.services import ResolveSettings
-from awesome_bib.sources import Reference
-from awesome_bib.sources.arxiv import ArxivSource
-from awesome_bib.sources.dblp import DblpSource
-from awesome_bib.sources.semanticscholar import SemanticScholarSource
+from awesome_bib.resolve.http import RateLimiter, ServiceClient, ServiceUnavailable, retry_after_seconds, user_agent
+from awesome_bib.resolve.services import ResolveSettings
+from awesome_bib.resolve.sources import Reference
+from awesome_bib.resolve.sources.arxiv import ArxivSource
+from awesome_bib.resolve.sources.dblp import DblpSource
+from awesome_bib.resolve.sources.semanticscholar import SemanticScholarSource
 from tests.fakeapi import FakeAPI, Fault
 
 

@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from awesome_bib.csl import title_key, title_similarity
-from awesome_bib.matching import choose, judge, same_person
-from awesome_bib.sources import Candidate, Reference
+from awesome_bib.records.csl import title_key, title_similarity
+from awesome_bib.resolve.matching import choose, judge, same_person
+from awesome_bib.resolve.sources import Candidate, Reference
 
 CAI = ({"given": "Weilin", "family": "Cai"}, {"given": "Juyong", "family": "Jiang"})
 SURVEY = Reference("A Survey on Mixture of Experts", CAI, 2024)
@@ -100,11 +100,11 @@ def test_ambiguous_authorless_matches_rejected_and_every_rejection_logged(
         Candidate("crossref", "10.5555/two", item(reference.title, ["Jonas Müller"], 2024)),
         Candidate("crossref", "10.5555/three", item("Something Else Entirely", ["X Y"], 2024)),
     ]
-    with caplog.at_level(logging.INFO, logger="awesome_bib.resolve"):
+    with caplog.at_level(logging.INFO, logger="awesome_bib.resolve.resolver"):
         choice = choose(reference, candidates)
     assert choice.best is None
     assert len(choice.rejected) == 3
-    logged = [r.getMessage() for r in caplog.records if r.name == "awesome_bib.resolve"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "awesome_bib.resolve.resolver"]
     assert len(logged) == 3
     assert any("10.5555/two: ambiguous" in line for line in logged)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from awesome_bib.http import ServiceClient
-from awesome_bib.services import ResolveSettings
-from awesome_bib.sources.semanticscholar import FIELDS, SemanticScholarSource
+from awesome_bib.resolve.http import ServiceClient
+from awesome_bib.resolve.services import ResolveSettings
+from awesome_bib.resolve.sources.semanticscholar import FIELDS, SemanticScholarSource
 from tests.fakeapi import FakeAPI
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from awesome_bib.errors import AwesomeBibError
-from awesome_bib.services import load_settings
+from awesome_bib.resolve.services import load_settings
 
 
 def test_defaults_are_the_real_services_and_their_limits() -> None:

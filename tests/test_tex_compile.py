@@ -20,7 +20,7 @@ import pytest
 
 from awesome_bib.export.biblatex import to_biblatex
 from awesome_bib.export.bibtex import to_bibtex
-from awesome_bib.latex_text import escape_latex
+from awesome_bib.records.latex_text import escape_latex
 from conftest import require_tools, run
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awesome_bib.export.typst_draft import typst_text
-from awesome_bib.latex_text import normalize_text
+from awesome_bib.records.latex_text import normalize_text
 from conftest import DATA, copy_list, run
 
 TYPST_CITE = re.compile(r'#cite\(label\("((?:[^"\\]|\\.)*)"\)\)')

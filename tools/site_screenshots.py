@@ -31,8 +31,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         # Only the shipped lockfile, as for exports/: a locally resolved copy would change the page.
         os.environ["XDG_DATA_HOME"] = str(Path(folder) / "data")
+        from awesome_bib.export.release import SiteOptions, release_files, write_release
         from awesome_bib.library import open_library
-        from awesome_bib.release import SiteOptions, release_files, write_release
 
         out = Path(folder) / "site"
         library = open_library()

@@ -12,12 +12,22 @@ do not), a one-line explanation and a fix hint; :data:`RULES` holds them by id.
 
 from __future__ import annotations
 
-from ..ids import abstract_page
-
 # Importing the rule modules registers their rules.
-from . import entries, links, resolved, structure  # noqa: F401
-from .engine import ERROR, INFO, RULES, SEVERITIES, WARNING, CheckSettings, Finding, Rule, display_path, run_checks
-from .report import FORMATS, render, rule_table, summary
+from awesome_bib.check import entries, links, resolved, structure  # noqa: F401
+from awesome_bib.check.engine import (
+    ERROR,
+    INFO,
+    RULES,
+    SEVERITIES,
+    WARNING,
+    CheckSettings,
+    Finding,
+    Rule,
+    display_path,
+    run_checks,
+)
+from awesome_bib.check.report import FORMATS, render, rule_table, summary
+from awesome_bib.ids import abstract_page
 
 __all__ = [
     "ERROR", "FORMATS", "INFO", "RULES", "SEVERITIES", "WARNING", "CheckSettings", "Finding", "Rule",

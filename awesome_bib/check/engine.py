@@ -16,12 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import AwesomeBibError
-from ..library import Library
-from ..listfile import AwesomeList
-from ..model import Entry, Record, Section
-from ..records import LIST_SOURCES
-from ..venues import VenueTag, parse_tag
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.library import Library
+from awesome_bib.lists.document import AwesomeList
+from awesome_bib.records.listed import LIST_SOURCES
+from awesome_bib.records.model import Entry, Record, Section
+from awesome_bib.records.venues import VenueTag, parse_tag
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from ..ids import arxiv_id_date
-from ..listfile import RAW_LINK
-from ..model import Entry
-from ..venues import VenueTag, parse_tag, venue_from_ids, venue_names
-from .engine import ERROR, WARNING, CheckContext, Hit, quoted, rule, tag_of
-from .links import has_whitespace
+from awesome_bib.check.engine import ERROR, WARNING, CheckContext, Hit, quoted, rule, tag_of
+from awesome_bib.check.links import has_whitespace
+from awesome_bib.ids import arxiv_id_date
+from awesome_bib.lists.document import RAW_LINK
+from awesome_bib.records.model import Entry
+from awesome_bib.records.venues import VenueTag, parse_tag, venue_from_ids, venue_names
 
 # A bracket before the title that holds a digit was meant as a venue tag: [Arxiv24], [NeurIPS 23].
 _TAG_ATTEMPT = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\[([^\[\]]*\d[^\[\]]*)\]\s*\[")

@@ -7,10 +7,10 @@ import unicodedata
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from ..ids import abstract_page
-from ..listfile import RAW_LINK
-from ..model import Entry
-from .engine import ERROR, WARNING, CheckContext, Hit, iter_links, quoted, rule
+from awesome_bib.check.engine import ERROR, WARNING, CheckContext, Hit, iter_links, quoted, rule
+from awesome_bib.ids import abstract_page
+from awesome_bib.lists.document import RAW_LINK
+from awesome_bib.records.model import Entry
 
 # Invisible characters that copy-paste leaves in URLs and that str.isspace() does not count.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")

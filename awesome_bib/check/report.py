@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from .engine import ERROR, INFO, WARNING, Finding, Rule, table_order
+from awesome_bib.check.engine import ERROR, INFO, WARNING, Finding, Rule, table_order
 
 FORMATS = ("text", "json", "github")
 # Workflow command names: GitHub calls an info-level annotation a notice.

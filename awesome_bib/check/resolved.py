@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..csl import TITLE_THRESHOLD, issued_date_parts, title_key, title_similarity
-from ..ids.arxiv import ARXIV_DOI_REGISTRANT
-from ..ids.doi import doi_url
-from ..model import Entry, Record
-from .engine import INFO, WARNING, CheckContext, Hit, from_list, quoted, rule, tag_of
+from awesome_bib.check.engine import INFO, WARNING, CheckContext, Hit, from_list, quoted, rule, tag_of
+from awesome_bib.ids.arxiv import ARXIV_DOI_REGISTRANT
+from awesome_bib.ids.doi import doi_url
+from awesome_bib.records.csl import TITLE_THRESHOLD, issued_date_parts, title_key, title_similarity
+from awesome_bib.records.model import Entry, Record
 
 PUBLISHED_TYPES = frozenset({"paper-conference", "article-journal", "chapter"})
 

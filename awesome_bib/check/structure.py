@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..csl import title_key
-from ..model import Entry, Section
-from .engine import ERROR, INFO, WARNING, CheckContext, Hit, describe_identity, quoted, rule
+from awesome_bib.check.engine import ERROR, INFO, WARNING, CheckContext, Hit, describe_identity, quoted, rule
+from awesome_bib.records.csl import title_key
+from awesome_bib.records.model import Entry, Section
 
 # Titles this short ("Jamba", "Arctic") may name different papers; only longer ones are compared.
 _MIN_WORDS_TO_COMPARE = 4

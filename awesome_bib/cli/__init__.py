@@ -5,13 +5,13 @@ Each topic lives in its own module here and registers its commands on :data:`mai
 
 from __future__ import annotations
 
-from . import add as _add  # noqa: F401  (registers commands)
-from . import check as _check  # noqa: F401  (registers commands)
-from . import export as _export  # noqa: F401  (registers commands)
-from . import latex as _latex  # noqa: F401  (registers commands)
-from . import release as _release  # noqa: F401  (registers commands)
-from . import resolve as _resolve  # noqa: F401  (registers commands)
-from . import site as _site  # noqa: F401  (registers commands)
-from .app import main
+from awesome_bib.cli import add as _add  # noqa: F401  (registers commands)
+from awesome_bib.cli import check as _check  # noqa: F401  (registers commands)
+from awesome_bib.cli import export as _export  # noqa: F401  (registers commands)
+from awesome_bib.cli import latex as _latex  # noqa: F401  (registers commands)
+from awesome_bib.cli import release as _release  # noqa: F401  (registers commands)
+from awesome_bib.cli import resolve as _resolve  # noqa: F401  (registers commands)
+from awesome_bib.cli import site as _site  # noqa: F401  (registers commands)
+from awesome_bib.cli.app import main
 
 __all__ = ["main"]

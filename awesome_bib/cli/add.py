@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import AwesomeBibError
-from ..library import open_for_update, open_library
-from .app import list_option, main
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.library import open_for_update, open_library
 
 
 @main.command()
@@ -46,7 +46,7 @@ def add(list_path: Path | None, paper: str, section_query: str, write: bool, tit
       awesome-bib add --list README.md 2101.03961 -s sota --code https://github.com/google-research/t5x --write
       awesome-bib add --list README.md 2405.00002 -s pruning --offline --title "A New Paper" --write
     """
-    from ..add import plan_addition, write_addition
+    from awesome_bib.library.add import plan_addition, write_addition
 
     if write and list_path is None:
         raise AwesomeBibError("--write needs --list: the embedded list is read-only data; "

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import __version__
-from ..errors import AwesomeBibError
+from awesome_bib import __version__
+from awesome_bib.errors import AwesomeBibError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from .. import check as checks
-from ..ci import DEFAULT_INSTALL, DEFAULT_OUT, DEFAULT_PYTHON, workflow_text, write_workflow
-from ..library import open_library
-from .app import list_option, main
+from awesome_bib import check as checks
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.export.workflow import DEFAULT_INSTALL, DEFAULT_OUT, DEFAULT_PYTHON, workflow_text, write_workflow
+from awesome_bib.library import open_library
 
 
 @main.command()

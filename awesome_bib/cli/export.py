@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import AwesomeBibError
-from ..export import DATA_FORMATS, FORMATS, render
-from ..library import SAVE_WAIT, open_for_update, open_library
-from ..lockfile import write_atomic
-from .app import list_option, main
+from awesome_bib.atomic import write_atomic
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export import DATA_FORMATS, FORMATS, render
+from awesome_bib.library import SAVE_WAIT, count_papers, open_for_update, open_library, read_outline
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -41,8 +41,7 @@ def sections(list_path: Path | None, as_json: bool) -> None:
       awesome-bib sections --json
       awesome-bib sections --list README.md
     """
-    library = open_library(list_path, update_lockfile=False)
-    counts = library.counts()
+    counts = count_papers(read_outline(list_path))
     if as_json:
         click.echo(json.dumps([c.as_json() for c in counts], indent=2, ensure_ascii=False))
         return
@@ -121,7 +120,7 @@ def styles(include_dependent: bool, as_json: bool) -> None:
       awesome-bib styles | grep -i ieee
       awesome-bib export -s survey --format text --style nature
     """
-    from ..styles import available_styles
+    from awesome_bib.export.styles import available_styles
 
     found = available_styles(include_dependent)
     if as_json:

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import AwesomeBibError
-from ..export import render
-from ..export.latex import (
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.cli.export import emit
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export import render
+from awesome_bib.export.latex import (
     BACKENDS,
     BIB_NAME,
     PAPER_STYLES,
@@ -18,12 +20,10 @@ from ..export.latex import (
     distinct,
     survey_tex,
 )
-from ..export.typst_draft import DEFAULT_STYLE as TYPST_STYLE
-from ..export.typst_draft import survey_typ
-from ..library import Library, open_library
-from ..model import CSLItem, Section
-from .app import list_option, main
-from .export import emit
+from awesome_bib.export.typst_draft import DEFAULT_STYLE as TYPST_STYLE
+from awesome_bib.export.typst_draft import survey_typ
+from awesome_bib.library import Library, open_library
+from awesome_bib.records.model import CSLItem, Section
 
 SURVEY_NAME = "survey.tex"
 TYPST_NAME = "survey.typ"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..library import open_library
-from ..release import SiteOptions, release_files
-from ..styles import DEFAULT_STYLE
-from .app import list_option, main
-from .site import write_and_report
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.cli.site import write_and_report
+from awesome_bib.export.release import SiteOptions, release_files
+from awesome_bib.export.styles import DEFAULT_STYLE
+from awesome_bib.library import open_library
 
 
 @main.command()

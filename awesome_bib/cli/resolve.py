@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import AwesomeBibError
-from ..library import open_for_update, open_library
-from ..model import Record
-from .app import list_option, main
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.library import open_for_update, open_library
+from awesome_bib.records.model import Record
 
 if TYPE_CHECKING:
-    from ..resolve import RunMonitor
+    from awesome_bib.resolve.report import RunMonitor
 
 SAVE_EVERY = 2.0  # seconds between lockfile writes while resolving
 
@@ -112,7 +112,8 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
       awesome-bib resolve --offline --from references.bib --adopt-keys
       awesome-bib resolve --deadline 1800 --retry-missing
     """
-    from ..resolve import RunMonitor, resolve_records, wants_lookup
+    from awesome_bib.resolve.report import RunMonitor
+    from awesome_bib.resolve.resolver import resolve_records, wants_lookup
 
     stop_at = None if deadline is None else time.monotonic() + _seconds(str(deadline), "--deadline")
     with open_for_update(list_path) as library:
@@ -146,7 +147,8 @@ def resolve(list_path: Path | None, offline: bool, refresh: bool, prefer: str | 
 
 
 def _status_of(records: list[Record]) -> dict[str, object]:
-    from ..resolve import FINISHED, has_pending_retry
+    from awesome_bib.resolve.jobs import FINISHED
+    from awesome_bib.resolve.resolver import has_pending_retry
 
     counts = Counter(r.status for r in records)
     return {

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..library import Library, open_library
-from ..release import PAGE, SiteOptions, release_files, write_release
-from ..styles import DEFAULT_STYLE
-from .app import list_option, main
+from awesome_bib.cli.app import list_option, main
+from awesome_bib.export.release import PAGE, SiteOptions, release_files, write_release
+from awesome_bib.export.styles import DEFAULT_STYLE
+from awesome_bib.library import Library, open_library
 
 
 def write_and_report(library: Library, out: Path, files: dict[str, bytes]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import CSLItem
+from awesome_bib.records.model import CSLItem
 
 DATA_FORMATS = ("bibtex", "biblatex", "csljson", "ris", "hayagriva")
 REFERENCE_FORMATS = ("text", "markdown", "html")
@@ -29,29 +29,29 @@ def render(
     Heavy modules (citeproc) are imported only when the format needs them.
     """
     if fmt == "bibtex":
-        from .bibtex import bibtex_and_problems
+        from awesome_bib.export.bibtex import bibtex_and_problems
 
         text, problems = bibtex_and_problems(items)
         return Rendered(text, tuple(problems))
     if fmt == "biblatex":
-        from .biblatex import to_biblatex
+        from awesome_bib.export.biblatex import to_biblatex
 
         return Rendered(to_biblatex(items))
     if fmt == "csljson":
-        from .csljson import to_csljson
+        from awesome_bib.export.csljson import to_csljson
 
         return Rendered(to_csljson(items))
     if fmt == "ris":
-        from .ris import to_ris
+        from awesome_bib.export.ris import to_ris
 
         return Rendered(to_ris(items))
     if fmt == "hayagriva":
-        from .hayagriva import to_hayagriva
+        from awesome_bib.export.hayagriva import to_hayagriva
 
         return Rendered(to_hayagriva(items))
     if fmt in REFERENCE_FORMATS:
-        from ..styles import DEFAULT_STYLE
-        from .formatted import format_references
+        from awesome_bib.export.formatted import format_references
+        from awesome_bib.export.styles import DEFAULT_STYLE
 
         references = format_references(items, style or DEFAULT_STYLE, fmt, sort)
         return Rendered(references.output, tuple((e.key, e.message) for e in references.errors))

@@ -30,10 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..ids.arxiv import abs_url as arxiv_abs_url
-from ..latex_text import escape_latex, protect_title
-from ..model import CSLItem
-from .bibtex import (
+from awesome_bib.export.bibtex import (
     bibtex_name,
     field_text,
     iso_date,
@@ -43,6 +40,9 @@ from .bibtex import (
     verbatim,
     write_entry,
 )
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.records.latex_text import escape_latex, protect_title
+from awesome_bib.records.model import CSLItem
 
 FIELD_ORDER = (
     "author", "title", "booktitle", "journaltitle", "howpublished", "organization", "institution",

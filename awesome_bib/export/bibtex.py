@@ -18,7 +18,7 @@ r"""BibTeX from CSL-JSON items: a pure, deterministic function.
 }
 
 Entries keep the input order and fields follow :data:`FIELD_ORDER`; every text field goes through
-:mod:`awesome_bib.latex_text`, so titles from an untrusted list cannot run TeX commands and every
+:mod:`awesome_bib.records.latex_text`, so titles from an untrusted list cannot run TeX commands and every
 entry's braces balance.  URLs and DOIs are written verbatim (both the url package and biber read
 ``%``, ``#``, ``&``, ``_`` and ``~`` as they are), except braces, backslashes, whitespace and
 non-ASCII, which are percent-encoded.
@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from ..csl import issued_parts
-from ..errors import AwesomeBibError
-from ..ids.arxiv import abs_url as arxiv_abs_url
-from ..ids.doi import is_resolver_link
-from ..latex_text import escape_latex, normalize_text, pdflatex_subset, protect_title
-from ..model import NAME_FIELDS, CSLItem
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.ids.doi import is_resolver_link
+from awesome_bib.records.csl import issued_parts
+from awesome_bib.records.latex_text import escape_latex, normalize_text, pdflatex_subset, protect_title
+from awesome_bib.records.model import NAME_FIELDS, CSLItem
 
 FIELD_ORDER = (
     "author", "title", "booktitle", "journal", "howpublished", "institution", "volume", "number",

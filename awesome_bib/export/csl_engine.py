@@ -50,41 +50,36 @@ each in our own words.  Where a correction lives: the source (here), the style's
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import multiprocessing
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import citeproc
 from citeproc.frontend import CitationStylesStyle
-from citeproc.source import BibliographySource, CitationItem, Name, Reference, VariableError
-from citeproc.source.json import CiteProcJSON
-from citeproc.string import MixedString, NoCase, String, join
+from citeproc.source import VariableError
+from citeproc.string import join
 from lxml import etree
 
-from ..csl import issued_date_parts
-from ..errors import AwesomeBibError
-from ..model import CSLItem
-from .csl_model import CSL_NS, STATE, Capitalised, element_lookup
-from .marks import (
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export.csl_model import CSL_NS, element_lookup
+from awesome_bib.export.csl_source import BoundCite, ItemSource
+from awesome_bib.export.csl_state import STATE
+from awesome_bib.export.csl_workers import render_spread
+from awesome_bib.export.marks import (
     ANY_MARK,
-    JOINED,
     MARK_CHARS,
     MARKS,
     NAMES_CLOSE,
     NAMES_OPEN,
-    NUMBER_MARK,
     QUOTE_CLOSE,
     QUOTE_OPEN,
-    YEAR_SUFFIX_MARK,
     tidy,
 )
+from awesome_bib.records.csl import issued_date_parts
+from awesome_bib.records.model import CSLItem
 
 
 class RenderFailure(Exception):
@@ -126,290 +121,6 @@ class _Marks:
     Superscript = _marked("superscript")
     Subscript = _marked("subscript")
     SmallCaps = _marked("small-caps")
-
-
-# ---------------------------------------------------------------------------------------------
-# Items -> citeproc-py references
-
-
-_KNOWN_FIELDS = {name for name in citeproc.VARIABLES} | {"title_short"}
-# CSL-JSON aliases citeproc-js reads (Zotero's spelling of the short container title).
-_ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
-# Text fields that are identifiers: their quotes and apostrophes are not typography.
-_VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number", "language"})
-# Number variables whose ``3-4`` is a range, printed with an en dash as citeproc-js does.
-_RANGES = frozenset({"issue", "volume", "number-of-volumes"})
-_NUMBER_RANGE = re.compile(r"\d+\s*-\s*\d+")
-_NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
-_RICH_TAG = re.compile(
-    r"<(?P<open>i|b|sup|sub|sc)>"
-    r'|<span\s+(?P<span>class="(?:nocase|nodecor)"|style="font-variant:\s*small-caps;?")\s*>'
-    r"|</(?P<close>i|b|sup|sub|sc|span)>"
-)
-_RICH_MARKS = {
-    "i": MARKS["italic"],
-    "b": MARKS["bold"],
-    "sup": MARKS["superscript"],
-    "sub": MARKS["subscript"],
-    "sc": MARKS["small-caps"],
-    "small-caps": MARKS["small-caps"],
-}
-_SPANS = ("nocase", "nodecor", "small-caps")
-
-
-def rich_text_to_marks(text: str) -> str:
-    """CSL-JSON rich text -> marks; unknown or unbalanced tags stay literal text.
-
-    >>> rich_text_to_marks("<i>In vivo</i> & <b>x</b> < y")
-    '\\ue000In vivo\\ue001 & \\ue002x\\ue003 < y'
-
-    ``<span class="nocase">`` is kept for citeproc-py, which reads it itself; ``nodecor`` (undo
-    the surrounding formatting) has no mark and becomes ``nocase``: citeproc-js leaves its case.
-    """
-    text = ANY_MARK.sub("", text)
-    tokens = list(_RICH_TAG.finditer(text))
-    replacement: dict[int, str] = {}
-    stack: list[tuple[str, int]] = []
-    for index, token in enumerate(tokens):
-        if token["open"] or token["span"]:
-            span = token["span"] or ""
-            kind = token["open"] or next(name for name in _SPANS if name in span)
-            stack.append((kind, index))
-            continue
-        closing = token["close"]
-        if stack and (stack[-1][0] == closing or (closing == "span" and stack[-1][0] in _SPANS)):
-            kind, opened = stack.pop()
-            if kind in _RICH_MARKS:
-                replacement[opened], replacement[index] = _RICH_MARKS[kind]
-            elif kind == "nodecor":  # no formatting of its own, and kept as written (as nocase)
-                replacement[opened], replacement[index] = '<span class="nocase">', "</span>"
-    if not replacement:
-        return text
-    pieces, position = [], 0
-    for index, token in enumerate(tokens):
-        if index in replacement:
-            pieces += [text[position : token.start()], replacement[index]]
-            position = token.end()
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
-_STRAIGHT_QUOTE = re.compile(
-    r"""(?P<open>(?<![^\s(\[{>"'\u2013\u2014\ue000-\ue01f-])["'](?=\S))"""
-    r"""|(?P<close>(?<=\S)["'](?=[\s.,;:!?)\]}<"'\u2013\u2014\ue000-\ue01f-]|$))"""
-    r"""|["']"""
-)
-
-
-def typographic_quotes(text: str) -> str:
-    """Straight quotes in a field as citeproc-js reads them: a pair of ``"`` or ``'`` around words
-    is a quotation (:data:`QUOTE_OPEN` ... :data:`QUOTE_CLOSE`, outer or inner once the entry is
-    known), and any other ``'`` is an apostrophe.
-
-    >>> typographic_quotes("D'Arcus on 'Informal' rules") == (
-    ...     f"D’Arcus on {QUOTE_OPEN}Informal{QUOTE_CLOSE} rules")
-    True
-    """
-    if '"' not in text and "'" not in text:
-        return text
-    tokens = list(_STRAIGHT_QUOTE.finditer(text))
-    chosen: dict[int, str] = {}
-    openers: list[int] = []
-    for index, token in enumerate(tokens):
-        same = [at for at in openers if tokens[at][0] == token[0]]
-        if token["close"] and same:
-            opened = same[-1]
-            chosen[opened], chosen[index] = QUOTE_OPEN, QUOTE_CLOSE
-            openers = openers[: openers.index(opened)]
-        elif token["open"]:
-            openers.append(index)
-    pieces, position = [], 0
-    for index, token in enumerate(tokens):
-        pieces += [text[position : token.start()], chosen.get(index, token[0].replace("'", "’"))]
-        position = token.end()
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
-class _Source(CiteProcJSON):
-    """Builds one reference at a time, so a malformed item fails alone."""
-
-    def __init__(self, year_suffix_variable: bool) -> None:
-        BibliographySource.__init__(self)
-        self._year_suffix = year_suffix_variable
-
-    def add_item(self, key: str, item: CSLItem) -> None:
-        if "note" in item and ":" in str(item["note"]):
-            item = _with_note_fields(item)
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        for field, value in item.items():
-            if value in (None, "", []) or field in ("id", "type", "custom"):
-                continue
-            canonical = _ALIASES.get(field, field)
-            if canonical != field and item.get(canonical):
-                continue
-            field, name = canonical, canonical.replace("-", "_")
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                value = [self._name(part) for part in value]
-                # citeproc-py looks name variables up by their CSL (hyphenated) name
-                extra[field] = value
-            elif isinstance(value, dict) and ("date-parts" in value or "literal" in value):
-                value = self.parse_date(value)
-                if value is None:
-                    continue
-            elif field in _VERBATIM or not isinstance(value, (str, int, float)):
-                value = value if field == "language" else self.parse_string(value, verbatim=True)
-            elif field in _RANGES and _NUMBER_RANGE.fullmatch(str(value)):
-                value = self.parse_string(re.sub(r"\s*-\s*", "–", str(value)))
-            else:
-                value = self.parse_string(value)
-            (fields if name in _KNOWN_FIELDS else extra)[name] = value
-        if self._year_suffix:
-            fields["year_suffix"] = String(YEAR_SUFFIX_MARK)
-        reference = Reference(key, str(item.get("type") or "article"), **fields)
-        dict.update(reference, extra)  # variables citeproc-py does not list (volume-title, ...)
-        self.add(reference)
-
-    def _name(self, name: dict[str, Any]) -> Name:
-        if name.get("literal"):
-            return Name(literal=rich_text_to_marks(str(name["literal"])))
-        parts = {part: str(name[part]) for part in _NAME_PARTS if name.get(part)}
-        for part, value in parts.items():
-            marked = rich_text_to_marks(value)
-            # initials are taken from the given name's letters: its formatting cannot survive
-            parts[part] = ANY_MARK.sub("", marked) if part == "given" else marked
-            parts[part] = parts[part].replace("'", "’")
-        if "family" in parts and not {"dropping-particle", "non-dropping-particle"} & set(parts):
-            parts.update(_family_particle(parts["family"]))
-        return Name(**parts)
-
-    def parse_string(self, string: object, verbatim: bool = False) -> MixedString:
-        """Rich text, quotes and protected capitals read; ``verbatim`` (identifiers) reads none."""
-        text = str(string)
-        if verbatim:
-            return MixedString([String(text)])
-        parsed = super().parse_string(typographic_quotes(rich_text_to_marks(text)))
-        if text.isupper():  # CSL: an all-capitals string is re-cased as a whole
-            return parsed
-        return MixedString([piece for segment in parsed for piece in _protect_capitalised(segment)])
-
-
-_NOTE_FIELD = re.compile(r"^([a-z][a-z-]+):\s*(.+?)\s*$", re.MULTILINE)
-_TEXT_VARIABLES = frozenset(
-    name.replace("_", "-") for name in citeproc.VARIABLES if name not in citeproc.NAMES + citeproc.DATES
-) | {"volume-title", "event-title", "part-title", "reviewed-title", "container-title-short", "title-short"}
-
-
-_NAME_VARIABLES = frozenset(name.replace("_", "-") for name in citeproc.NAMES) | {
-    "reviewed-author",
-    "editorial-director",
-    "chair",
-    "contributor",
-    "series-creator",
-}
-
-
-_DATE_VARIABLES = frozenset(name.replace("_", "-") for name in citeproc.DATES)
-_ISO_DATES = re.compile(r"\d{4}(?:-\d{1,2}){0,2}(?:/\d{4}(?:-\d{1,2}){0,2})?")
-
-
-def _with_note_fields(item: CSLItem) -> CSLItem:
-    """``note`` lines ``variable: value`` are fields the item lacks, as citeproc-js (and Zotero's
-    Extra field) read them; a name is ``family || given``, a date ``2004-10-01/2004-10-14``; the
-    lines leave the note.
-
-    >>> _with_note_fields({"note": "container-title: Serving MoE\\nreviewed-author: Hall || W.C."})
-    {'note': '', 'container-title': 'Serving MoE', 'reviewed-author': [{'family': 'Hall', 'given': 'W.C.'}]}
-    """
-    found: dict[str, Any] = {}
-    kept = []
-    for line in str(item["note"]).splitlines():
-        match = _NOTE_FIELD.fullmatch(line)
-        name = match[1] if match else ""
-        if match and name in _TEXT_VARIABLES and not item.get(name):
-            found[name] = match[2]
-        elif match and name in _DATE_VARIABLES and not item.get(name) and _ISO_DATES.fullmatch(match[2]):
-            found[name] = {
-                "date-parts": [[int(part) for part in date.split("-")] for date in match[2].split("/")]
-            }
-        elif match and name in _NAME_VARIABLES and not item.get(name):
-            family, _, given = match[2].partition("||")
-            person = {"family": family.strip(), "given": given.strip()} if given else {"literal": family.strip()}
-            found.setdefault(name, []).append(person)
-        else:
-            kept.append(line)
-    return {**item, "note": "\n".join(kept), **found} if found else item
-
-
-_JOINED_PARTICLE = re.compile(r"([a-z]+-)(?=[A-Z])")
-
-
-def _family_particle(family: str) -> dict[str, str]:
-    """A family name's leading lower-case words are its particle, as citeproc-js parses them
-    (``von Hoppel``: particle ``von``); a family name in double quotes is taken as it stands.
-
-    >>> _family_particle("van der Berg"), _family_particle('"van Happel"')
-    ({'non-dropping-particle': 'van der', 'family': 'Berg'}, {'family': 'van Happel'})
-    >>> _family_particle("al-One") == {"non-dropping-particle": "al-" + JOINED, "family": "One"}
-    True
-    """
-    if len(family) > 1 and family[0] == family[-1] == '"':
-        return {"family": family[1:-1]}
-    joined = _JOINED_PARTICLE.match(family)
-    if joined:  # al-One: the particle is printed joined to the name, whatever the order
-        return {"non-dropping-particle": joined[1] + JOINED, "family": family[joined.end() :]}
-    words = family.split(" ")
-    particle = []
-    while len(words) > 1 and words[0].islower() and words[0].isalpha():
-        particle.append(words.pop(0))
-    if not particle:
-        return {}
-    return {"non-dropping-particle": " ".join(particle), "family": " ".join(words)}
-
-
-def _protect_capitalised(segment: String) -> list[String]:
-    """CSL's text-case changes only lower-case words: make words holding a capital NoCase."""
-    if isinstance(segment, NoCase):
-        return [segment]
-    pieces: list[String] = []
-    position = 0
-    for word in re.finditer(r"\S+", str(segment)):
-        if word.group() != word.group().lower():
-            if word.start() > position:
-                pieces.append(String(segment[position : word.start()]))
-            pieces.append(Capitalised(word.group()))
-            position = word.end()
-    if position < len(segment):
-        pieces.append(String(segment[position:]))
-    return pieces
-
-
-class _Cite(CitationItem):
-    """A cite bound to its reference, whose citation number is a mark (known only after sorting).
-
-    citeproc-py looks the reference up through three dictionaries on every variable access.
-    """
-
-    def __init__(self, key: str, reference: Reference, bibliography: Any) -> None:
-        super().__init__(key)
-        object.__setattr__(self, "_bound", (reference, bibliography))
-
-    @property
-    def reference(self) -> Reference:
-        return self.__dict__["_bound"][0]
-
-    @property
-    def bibliography(self) -> Any:
-        return self.__dict__["_bound"][1]
-
-    @property
-    def number(self) -> str:
-        return NUMBER_MARK
-
-
-# ---------------------------------------------------------------------------------------------
-# Parsed styles
 
 
 class ParsedStyle:
@@ -493,41 +204,15 @@ class ParsedStyle:
     ) -> list[RenderedEntry | RenderFailure]:
         """Each item rendered alone, with its sort keys if asked; a failing item gives its error.
 
-        Entries are independent, so a long batch is spread over the machine's cores: forked
-        workers (they share the parsed style) render contiguous slices, this process the first.
-        The result is the same as rendering in one process.
+        A long batch is spread over the machine's cores (:func:`csl_workers.render_spread`); the
+        result is the same as rendering in one process.
         """
-        slices = _slices(len(items))
-        if len(slices) == 1 or multiprocessing.current_process().daemon:  # a daemon may not fork
-            return self._render_all(items, with_sort_keys)
-        context = multiprocessing.get_context("fork")
-        workers = []
-        for start, end in slices[1:]:
-            receiving, sending = context.Pipe(duplex=False)
-            worker = context.Process(
-                target=_render_in_worker,
-                args=(self, items[start:end], with_sort_keys, sending),
-                daemon=True,
-            )
-            worker.start()
-            sending.close()
-            workers.append((worker, receiving, start, end))
-        start, end = slices[0]
-        results = self._render_all(items[start:end], with_sort_keys)
-        for worker, receiving, start, end in workers:
-            try:
-                part: list[RenderedEntry | RenderFailure] | None = receiving.recv()
-            except (EOFError, OSError):
-                part = None  # the worker died: render its slice here
-            receiving.close()
-            worker.join()
-            results += part if part is not None else self._render_all(items[start:end], with_sort_keys)
-        return results
+        return render_spread(partial(self._render_all, with_sort_keys=with_sort_keys), items)
 
     def _render_all(
         self, items: Sequence[CSLItem], with_sort_keys: bool
     ) -> list[RenderedEntry | RenderFailure]:
-        source = _Source(self._places_year_suffix)
+        source = ItemSource(self._places_year_suffix)
         bibliography = citeproc.CitationStylesBibliography(self._style, source, _Marks)
         results: list[RenderedEntry | RenderFailure] = []
         implicit_suffix = self._adds_year_suffix and not self._places_year_suffix
@@ -536,7 +221,7 @@ class ParsedStyle:
             key = f"item{index}"
             try:
                 source.add_item(key, item)
-                cite = _Cite(key, source[key], bibliography)
+                cite = BoundCite(key, source[key], bibliography)
                 language = cite.reference.get("language")
                 STATE.enter(str(language)[:2] if language else self._language, implicit_suffix)
                 label, body = self._render_fields(cite)
@@ -548,7 +233,7 @@ class ParsedStyle:
                 results.append(RenderFailure(type(error).__name__, str(error)))
         return results
 
-    def _disambiguation(self, cite: _Cite, item: CSLItem, body: str) -> str | None:
+    def _disambiguation(self, cite: BoundCite, item: CSLItem, body: str) -> str | None:
         """What a citation of the entry shows: entries sharing it are the ones a year suffix
         tells apart.  With ``disambiguate-add-names`` that is the entry's name list in full and its
         year (a citation shows no more, and rendering it would cost a third of the entry);
@@ -573,7 +258,7 @@ class ParsedStyle:
         citation = ANY_MARK.sub("", " ".join(parts)).strip()
         return citation or None  # a citation the style prints nothing for tells nothing apart
 
-    def _render_fields(self, cite: _Cite) -> tuple[str | None, str]:
+    def _render_fields(self, cite: BoundCite) -> tuple[str | None, str]:
         layout = self._layout
         layout.repressed = {}
         label: str | None = None
@@ -590,7 +275,7 @@ class ParsedStyle:
         body = layout.format(layout.wrap(join(fields))) if fields else ""
         return label, self._tidy(str(body))
 
-    def _sort_values(self, cite: _Cite) -> list[str | None]:
+    def _sort_values(self, cite: BoundCite) -> list[str | None]:
         values: list[str | None] = []
         STATE.sorting = True
         try:
@@ -628,31 +313,6 @@ class ParsedStyle:
                     depth = max(depth - 1, 0)
                 pieces.append(char)
         return "".join(pieces)
-
-
-# Below this many entries a forked worker costs more than it saves.
-PARALLEL_FROM = 96
-
-
-def _slices(count: int) -> list[tuple[int, int]]:
-    """``count`` entries cut into one contiguous slice per idle core (one if fork is missing):
-    on a machine already busy, more processes only take turns."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    with contextlib.suppress(OSError, AttributeError):
-        cores = min(cores, max(1, round(cores - os.getloadavg()[0] + 0.5)))
-    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        cores = 1
-    cores = max(1, min(cores, count // (PARALLEL_FROM // 2)))
-    bounds = [count * part // cores for part in range(cores + 1)]
-    return list(itertools.pairwise(bounds))
-
-
-def _render_in_worker(style: ParsedStyle, items: Sequence[CSLItem], with_sort_keys: bool, sending: Any) -> None:
-    sending.send(style._render_all(items, with_sort_keys))
-    sending.close()
 
 
 @lru_cache(maxsize=16)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from ..model import CSLItem
+from awesome_bib.records.model import CSLItem
 
 
 def to_csljson(items: Iterable[CSLItem]) -> str:

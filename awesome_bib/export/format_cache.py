@@ -18,12 +18,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..lockfile import write_atomic
-from ..model import CSLItem
+from awesome_bib.atomic import write_atomic
+from awesome_bib.records.model import CSLItem
 
 FORMAT_VERSION = 2
 # The modules whose source decides a rendering: their bytes are part of every style digest.
-ENGINE_MODULES = ("csl_engine.py", "csl_model.py", "marks.py")
+ENGINE_MODULES = (
+    "csl_engine.py",
+    "csl_model.py",
+    "csl_names.py",
+    "csl_source.py",
+    "csl_state.py",
+    "csl_text.py",
+    "csl_workers.py",
+    "marks.py",
+)
 
 
 def default_cache_dir() -> Path:

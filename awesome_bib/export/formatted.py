@@ -32,28 +32,28 @@ from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
-from ..csl import issued_date_parts
-from ..errors import AwesomeBibError
-from ..ids.doi import DOI_RESOLVER, doi_url
-from ..model import CSLItem
-from ..styles import DEFAULT_STYLE, find_style
-from .format_cache import FormatCache, default_cache_dir, item_digest, style_digest
-from .marks import (
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export.format_cache import FormatCache, default_cache_dir, item_digest, style_digest
+from awesome_bib.export.marks import (
     ANY_MARK,
     HTML,
-    LABEL_CLOSE,
-    LABEL_OPEN,
+    LABEL_SPAN,
     LIST_MARKS,
     MARKDOWN,
-    NAME_CLOSE,
-    NAME_OPEN,
     NAMES_CLOSE,
     NAMES_OPEN,
     NUMBER_MARK,
     SUFFIX_CLOSE,
     SUFFIX_OPEN,
     YEAR_SUFFIX_MARK,
+    names_span,
+    with_year_suffix,
+    year_suffix,
 )
+from awesome_bib.export.styles import DEFAULT_STYLE, find_style
+from awesome_bib.ids.doi import DOI_RESOLVER, doi_url
+from awesome_bib.records.csl import issued_date_parts
+from awesome_bib.records.model import CSLItem
 
 FORMATS = ("text", "markdown", "html")
 # One entry's HTML without the wrapping element (and its id), for pages that show an entry twice.
@@ -101,7 +101,7 @@ def format_references(
 ) -> References:
     """Format CSL items as a reference list.
 
-    ``style`` is a style name (see :func:`awesome_bib.styles.available_styles`) or a ``.csl`` path;
+    ``style`` is a style name (see :func:`awesome_bib.export.styles.available_styles`) or a ``.csl`` path;
     ``fmt`` one of :data:`FORMATS`; ``sort`` one of :data:`SORTS`.  ``cache_dir`` defaults to the
     user cache directory; ``cache=False`` renders everything afresh and stores nothing.  With
     ``code_links``, each item's ``custom.code`` links follow its entry.
@@ -159,7 +159,7 @@ def _entries(
     missing = [index for index, entry in enumerate(rendered) if entry is None]
     errors: list[EntryError] = []
     if missing:
-        from .csl_engine import load_style
+        from awesome_bib.export.csl_engine import load_style
 
         results = load_style(path).render([items[i] for i in missing], with_sort_keys)
         for index, result in zip(missing, results, strict=True):
@@ -299,14 +299,14 @@ def _resolve_list_marks(entries: list[_Entry], options: _StyleOptions) -> None:
         if len(group) > 1:
             for number, entry in enumerate(group):
                 suffix = year_suffix(number)
-                entry.body = _with_year_suffix(entry.body, suffix)
-                entry.label = entry.label and _with_year_suffix(entry.label, suffix)
+                entry.body = with_year_suffix(entry.body, suffix)
+                entry.label = entry.label and with_year_suffix(entry.label, suffix)
     previous: str | None = None
     for entry in entries:
-        names = _names_span(entry.body)
+        names = names_span(entry.body)
         if names is not None and options.author_substitute is not None and names == previous:
             start, end = entry.body.index(NAMES_OPEN), entry.body.index(NAMES_CLOSE)
-            labels = _LABEL.findall(entry.body[start:end])
+            labels = LABEL_SPAN.findall(entry.body[start:end])
             before = [label for label in labels if entry.body.find(label, start) == start + 1]
             after = [label for label in labels if label not in before]
             substituted = "".join(before) + options.author_substitute + "".join(after)
@@ -322,42 +322,6 @@ def _resolve_list_marks(entries: list[_Entry], options: _StyleOptions) -> None:
 _LIST_MARK = re.compile(f"[{LIST_MARKS}]")
 # A suffix span left empty goes with the space a group put before it ("(2009 )").
 _NO_SUFFIX = re.compile(f" ?{SUFFIX_OPEN}[^{SUFFIX_CLOSE}]*{SUFFIX_CLOSE}")
-
-
-def _with_year_suffix(text: str, suffix: str) -> str:
-    """The first year-suffix span of ``text`` filled with ``suffix``."""
-    start = text.find(SUFFIX_OPEN)
-    end = text.find(SUFFIX_CLOSE, start)
-    if start < 0 or end < 0:
-        return text
-    filled = text[start + 1 : end].replace(YEAR_SUFFIX_MARK, suffix)
-    return text[:start] + filled + text[end + 1 :]
-
-
-def _names_span(body: str) -> str | None:
-    """The first name list an entry prints, as printed, its label left out (None if none)."""
-    start = body.find(NAMES_OPEN)
-    end = body.find(NAMES_CLOSE, start)
-    if start < 0 or end < 0:
-        return None
-    return _LABEL.sub("", body[start + 1 : end]).replace(NAME_OPEN, "").replace(NAME_CLOSE, "").strip()
-
-
-_LABEL = re.compile(f"{LABEL_OPEN}[^{LABEL_CLOSE}]*{LABEL_CLOSE}")
-
-
-def year_suffix(number: int) -> str:
-    """The year suffix of the ``number``-th (from 0) of several entries: a ... z, aa, ab, ...
-
-    >>> [year_suffix(n) for n in (0, 1, 25, 26, 27)]
-    ['a', 'b', 'z', 'aa', 'ab']
-    """
-    letters = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 # ---------------------------------------------------------------------------------------------

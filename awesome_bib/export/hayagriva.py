@@ -37,10 +37,10 @@ from collections.abc import Iterable
 from typing import Any, Union
 from urllib.parse import urlsplit
 
-from ..ids.arxiv import abs_url as arxiv_abs_url
-from ..latex_text import normalize_text, protect_words
-from ..model import CSLItem
-from .bibtex import PAGE_RANGE, field_text, iso_date, keyed, person_name, url_beside_doi, verbatim
+from awesome_bib.export.bibtex import PAGE_RANGE, field_text, iso_date, keyed, person_name, url_beside_doi, verbatim
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.records.latex_text import normalize_text, protect_words
+from awesome_bib.records.model import CSLItem
 
 # A YAML value here: text (always quoted), a bare word (types), a mapping, or a list of mappings.
 Node = Union[str, "Bare", dict[str, "Node"], list[dict[str, "Node"]]]

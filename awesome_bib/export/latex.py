@@ -8,19 +8,17 @@ decided in :mod:`.survey`, shared with the Typst draft; :class:`LatexMarkup` wri
   (:func:`~.latex_forest.taxonomy_figure`).
 * :func:`~.latex_tree.cite_command` -- one ``\cite{...}`` for a list of keys.
 
-Every piece of text from the list goes through :func:`~awesome_bib.latex_text.printable_latex`.
+Every piece of text from the list goes through :func:`~awesome_bib.records.latex_text.printable_latex`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..latex_text import printable_latex
-from ..model import CSLItem, Section
-from . import survey
-from .latex_forest import FOREST_STYLE, taxonomy_figure
-from .latex_table import summary_table
-from .latex_tree import (
+from awesome_bib.export import survey
+from awesome_bib.export.latex_forest import FOREST_STYLE, taxonomy_figure
+from awesome_bib.export.latex_table import summary_table
+from awesome_bib.export.latex_tree import (
     BACKENDS,
     PAPER_STYLES,
     TAXONOMIES,
@@ -32,7 +30,9 @@ from .latex_tree import (
     section_tree,
     short_name,
 )
-from .survey import DraftMarkup
+from awesome_bib.export.survey import DraftMarkup
+from awesome_bib.records.latex_text import printable_latex
+from awesome_bib.records.model import CSLItem, Section
 
 __all__ = [
     "BACKENDS", "BIB_NAME", "PAPER_STYLES", "TAXONOMIES", "SurveyOptions", "cite_command", "distinct",

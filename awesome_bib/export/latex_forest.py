@@ -10,7 +10,7 @@ titles wrap.  Papers, each ``ShortName~\cite{key}``, end the tree in one of two 
 An overview (``counts``) shows the sections alone, each with its number of papers.  An
 ``adjustbox`` shrinks a tree still wider than the line or taller than the page, so no figure
 overflows whatever the list.  Node text is always wrapped in braces: forest then reads commas, ``=``
-and brackets in a title as text, and :func:`~awesome_bib.latex_text.printable_latex` has already made
+and brackets in a title as text, and :func:`~awesome_bib.records.latex_text.printable_latex` has already made
 every brace a balanced pair.
 """
 
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..latex_text import printable_latex
-from .latex_tree import SectionNode, SurveyOptions, paper_label
-from .survey import taxonomy_title
+from awesome_bib.export.latex_tree import SectionNode, SurveyOptions, paper_label
+from awesome_bib.export.survey import taxonomy_title
+from awesome_bib.records.latex_text import printable_latex
 
 # Defined once in the body (not the preamble) so a pasted body brings its styles along.
 FOREST_STYLE = r"""\forestset{

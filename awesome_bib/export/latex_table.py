@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..latex_text import printable_latex
-from ..model import CSLItem
-from .latex_tree import SectionNode, SurveyOptions, label_of, paper_label
-from .survey import TABLE_COLUMNS, code_hosts, venue_name, year_of
+from awesome_bib.export.latex_tree import SectionNode, SurveyOptions, label_of, paper_label
+from awesome_bib.export.survey import TABLE_COLUMNS, code_hosts, venue_name, year_of
+from awesome_bib.records.latex_text import printable_latex
+from awesome_bib.records.model import CSLItem
 
 __all__ = ["TABLE_COLUMNS", "code_links", "href_url", "summary_table", "venue_of"]
 # URL characters \href takes as they are: RFC 3986's unreserved and reserved ones, and "%" of an

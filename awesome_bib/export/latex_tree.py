@@ -1,6 +1,6 @@
 r"""The pieces of a survey draft: its options, the section tree, citations and paper names.
 
-The draft's input is plain data: the selected :class:`~awesome_bib.model.Section` objects and, for
+The draft's input is plain data: the selected :class:`~awesome_bib.records.model.Section` objects and, for
 each section path, the CSL items of the papers listed *directly* under it, in list order.
 :func:`section_tree` turns them into the tree every writer walks.
 
@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..errors import AwesomeBibError
-from ..latex_text import normalize_text, printable_latex
-from ..model import CSLItem, Section
-from .bibtex import CITATION_KEY
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export.bibtex import CITATION_KEY
+from awesome_bib.records.latex_text import normalize_text, printable_latex
+from awesome_bib.records.model import CSLItem, Section
 
 BACKENDS = ("natbib", "biblatex")
 PAPER_STYLES = ("list", "sentence")

@@ -134,3 +134,39 @@ def _without_nested_marks(text: str) -> str:
             depth[kind] -= 1
     kept += [MARKS[kind][1] for kind, open_count in depth.items() if open_count]
     return "".join(kept)
+
+
+def with_year_suffix(text: str, suffix: str) -> str:
+    """The first year-suffix span of ``text`` filled with ``suffix``."""
+    start = text.find(SUFFIX_OPEN)
+    end = text.find(SUFFIX_CLOSE, start)
+    if start < 0 or end < 0:
+        return text
+    filled = text[start + 1 : end].replace(YEAR_SUFFIX_MARK, suffix)
+    return text[:start] + filled + text[end + 1 :]
+
+
+def names_span(body: str) -> str | None:
+    """The first name list an entry prints, as printed, its label left out (None if none)."""
+    start = body.find(NAMES_OPEN)
+    end = body.find(NAMES_CLOSE, start)
+    if start < 0 or end < 0:
+        return None
+    return LABEL_SPAN.sub("", body[start + 1 : end]).replace(NAME_OPEN, "").replace(NAME_CLOSE, "").strip()
+
+
+LABEL_SPAN = re.compile(f"{LABEL_OPEN}[^{LABEL_CLOSE}]*{LABEL_CLOSE}")
+
+
+def year_suffix(number: int) -> str:
+    """The year suffix of the ``number``-th (from 0) of several entries: a ... z, aa, ab, ...
+
+    >>> [year_suffix(n) for n in (0, 1, 25, 26, 27)]
+    ['a', 'b', 'z', 'aa', 'ab']
+    """
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters

@@ -30,11 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..csl import issued_parts
-from ..ids.arxiv import abs_url as arxiv_abs_url
-from ..latex_text import normalize_text
-from ..model import CSLItem
-from .bibtex import PAGE_RANGE, field_text, keyed, person_name, url_beside_doi
+from awesome_bib.export.bibtex import PAGE_RANGE, field_text, keyed, person_name, url_beside_doi
+from awesome_bib.ids.arxiv import abs_url as arxiv_abs_url
+from awesome_bib.records.csl import issued_parts
+from awesome_bib.records.latex_text import normalize_text
+from awesome_bib.records.model import CSLItem
 
 # CSL type -> RIS type: conference paper, journal article, unpublished work (a preprint), blog, web
 # page, report, book chapter, computer program, data set; anything else is generic.

@@ -25,16 +25,16 @@ from html import escape
 from importlib import resources
 from urllib.parse import quote
 
-from .. import __version__
-from ..ids import parse_link
-from ..ids.doi import doi_url
-from ..model import CSLItem
-from ..styles import style_failure
-from .bibtex import to_bibtex
-from .formatted import HTML_INLINE, formatted_entries
-from .latex_table import year_of
-from .latex_tree import cite_command
-from .site_chart import year_chart
+from awesome_bib import __version__
+from awesome_bib.export.bibtex import to_bibtex
+from awesome_bib.export.formatted import HTML_INLINE, formatted_entries
+from awesome_bib.export.latex_table import year_of
+from awesome_bib.export.latex_tree import cite_command
+from awesome_bib.export.site_chart import year_chart
+from awesome_bib.export.styles import style_failure
+from awesome_bib.ids import parse_link
+from awesome_bib.ids.doi import doi_url
+from awesome_bib.records.model import CSLItem
 
 SHOWN_AUTHORS = 3
 DOWNLOADS = (("bib", "BibTeX"), ("biblatex.bib", "biblatex"), ("json", "CSL-JSON"), ("ris", "RIS"),

@@ -13,11 +13,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
-from ..csl import issued_date_parts
-from ..errors import AwesomeBibError
-from ..latex_text import normalize_text
-from ..model import CSLItem, Section
-from .latex_tree import SectionNode, SurveyOptions, distinct, section_tree
+from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export.latex_tree import SectionNode, SurveyOptions, distinct, section_tree
+from awesome_bib.records.csl import issued_date_parts
+from awesome_bib.records.latex_text import normalize_text
+from awesome_bib.records.model import CSLItem, Section
 
 # The summary table's columns and their shares of the line width.
 TABLE_COLUMNS = (("Paper", 0.44), ("Venue", 0.26), ("Year", 0.10), ("Code", 0.20))

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ..latex_text import printable_text
-from ..model import CSLItem, Section
-from . import survey
-from .bibtex import verbatim
-from .latex_tree import SectionNode, SurveyOptions, short_name
-from .survey import TABLE_COLUMNS, DraftMarkup, code_hosts, taxonomy_title, venue_name, year_of
+from awesome_bib.export import survey
+from awesome_bib.export.bibtex import verbatim
+from awesome_bib.export.latex_tree import SectionNode, SurveyOptions, short_name
+from awesome_bib.export.survey import TABLE_COLUMNS, DraftMarkup, code_hosts, taxonomy_title, venue_name, year_of
+from awesome_bib.records.latex_text import printable_text
+from awesome_bib.records.model import CSLItem, Section
 
 BIB_NAME = "references"
 DEFAULT_STYLE = "ieee"

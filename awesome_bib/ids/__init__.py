@@ -5,7 +5,7 @@ One module per kind of identifier (:mod:`.arxiv`, :mod:`.doi`, :mod:`.acl`, :mod
 :mod:`.mdpi`, :mod:`.preprints_org`, :mod:`.rxiv`, :mod:`.nature`) owns its pattern, validation,
 canonical form, derived DOI and abstract page, and says so in a :class:`~.url.Site`;
 :mod:`.hosts` knows the code and model hosts.  :func:`parse_link` reads one URL through that
-registry and says what it points at (:class:`~awesome_bib.model.LinkTarget`): its role
+registry and says what it points at (:class:`~awesome_bib.records.model.LinkTarget`): its role
 (``paper``, ``code``, ``model``, ``dataset`` or ``web``) and the identifiers the URL itself
 states, normalised so that two links to the same paper carry the same values::
 
@@ -20,9 +20,7 @@ Nothing here touches the network: an id is only ever read off the URL or derived
 
 from __future__ import annotations
 
-from awesome_bib.model import LinkTarget
-
-from . import (
+from awesome_bib.ids import (
     acl,
     arxiv,
     cvf,
@@ -39,9 +37,10 @@ from . import (
     rxiv,
     usenix,
 )
-from .arxiv import ARXIV_DOI_PREFIX, arxiv_doi, arxiv_id_date, is_valid_arxiv_id, parse_arxiv_id
-from .doi import ids_from_doi, normalize_doi
-from .url import Recognised, Site, Url, split_url
+from awesome_bib.ids.arxiv import ARXIV_DOI_PREFIX, arxiv_doi, arxiv_id_date, is_valid_arxiv_id, parse_arxiv_id
+from awesome_bib.ids.doi import ids_from_doi, normalize_doi
+from awesome_bib.ids.target import LinkTarget
+from awesome_bib.ids.url import Recognised, Site, Url, split_url
 
 __all__ = [
     "ARXIV_DOI_PREFIX", "SITES", "abstract_page", "arxiv_doi", "arxiv_id_date", "ids_from_doi",

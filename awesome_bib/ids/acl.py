@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 ACL_DOI_PREFIX = "10.18653/v1/"
 _ACL_NEW_ID = re.compile(r"(\d{4})\.([a-z0-9]+(?:-[a-z0-9]+)*)\.(\d+)", re.IGNORECASE | re.ASCII)

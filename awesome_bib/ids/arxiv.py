@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .url import PDF_SUFFIX, Recognised, Site, Url
+from awesome_bib.ids.url import PDF_SUFFIX, Recognised, Site, Url
 
 # Archives that issued old-scheme ids (archive/YYMMNNN, August 1991 to March 2007).
 _OLD_ARXIV_ARCHIVES = frozenset({

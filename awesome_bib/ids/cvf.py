@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _CVF_OLD_CONFERENCE = re.compile(r"content_([a-z]+)_(\d{4})(_workshops)?", re.IGNORECASE | re.ASCII)
 _CVF_PAPER_FILE = re.compile(r"([\w-]+_paper)\.(?:pdf|html)", re.ASCII)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from .acl import acl_of_doi
-from .arxiv import arxiv_of_doi
-from .url import PDF_SUFFIX, IdMap, Recognised, Site, Url
+from awesome_bib.ids.acl import acl_of_doi
+from awesome_bib.ids.arxiv import arxiv_of_doi
+from awesome_bib.ids.url import PDF_SUFFIX, IdMap, Recognised, Site, Url
 
 # A DOI's shape: the 10.<registrant> prefix, a slash, a suffix without spaces.
 DOI_SHAPE = r"10\.\d{4,9}/\S+"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .arxiv import parse_arxiv_id
-from .url import Recognised, Site, Url
+from awesome_bib.ids.arxiv import parse_arxiv_id
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _NOT_A_REPOSITORY = frozenset({
     "orgs", "topics", "features", "sponsors", "marketplace", "collections", "explore", "search",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _IEEE_STAMP_FILE = re.compile(r"/iel\w*/(?:\d+/)+(\d+)\.pdf$", re.ASCII)
 

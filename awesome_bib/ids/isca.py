@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _ISCA_PAPER = re.compile(
     r"/(?:archive/)?([a-z]+_\d{4})/([a-z0-9]+_[a-z0-9]+)\.(?:pdf|html)", re.IGNORECASE | re.ASCII

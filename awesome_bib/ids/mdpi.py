@@ -7,7 +7,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 # www.mdpi.com/<ISSN>/<volume>/<issue>/<article>[/pdf|/htm|...]
 _MDPI_ARTICLE = re.compile(

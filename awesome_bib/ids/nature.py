@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .doi import ids_from_doi, normalize_doi
-from .url import PDF_SUFFIX, Recognised, Site, Url
+from awesome_bib.ids.doi import ids_from_doi, normalize_doi
+from awesome_bib.ids.url import PDF_SUFFIX, Recognised, Site, Url
 
 
 def _recognise(url: Url) -> Recognised | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _OPENREVIEW_ID = re.compile(r"[A-Za-z0-9_-]+", re.ASCII)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 # proceedings.mlr.press/v162/liu22g.html or .../liu22g/liu22g.pdf; jmlr.org/proceedings/papers/...
 _PMLR_PAPER = re.compile(

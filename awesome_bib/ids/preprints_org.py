@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _PREPRINTS_ORG = re.compile(
     r"/manuscript/(\d{6}\.\d{4})(?:/(v\d+))?(?:/.*)?", re.IGNORECASE | re.ASCII

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _PROCEEDINGS_HASH = re.compile(
     r"(?:paper_files/)?paper/(\d{4})/(?:hash|file)/([0-9a-f]{32})-", re.ASCII

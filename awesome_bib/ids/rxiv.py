@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .doi import ids_from_doi
-from .url import Recognised, Site, Url
+from awesome_bib.ids.doi import ids_from_doi
+from awesome_bib.ids.url import Recognised, Site, Url
 
 # bioRxiv/medRxiv show versions (v1) and views (.full.pdf) after the version-less DOI.
 _RXIV_CONTENT = re.compile(r"/content/(10\.1101/(?:\d{4}\.\d\d\.\d\d\.)?\d{6,})", re.ASCII)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .url import Recognised, Site, Url
+from awesome_bib.ids.url import Recognised, Site, Url
 
 _USENIX_FILE = re.compile(r"([a-z]+\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)\.pdf", re.ASCII)
 
