@@ -203,8 +203,7 @@ class Library:
         :func:`open_for_update`)."""
         text = self.lockfile_text()
         # Under the guard no other write is under way: a temporary file is a killed run's litter.
-        for stale in self.lockfile_path.parent.glob(f".{self.lockfile_path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+        lockfile.remove_temporaries(self.lockfile_path)
         try:
             if self.lockfile_path.read_text("utf-8") == text:
                 return

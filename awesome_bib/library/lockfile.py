@@ -187,7 +187,7 @@ def exclusive(path: Path, wait: float = 0) -> Iterator[None]:
     guard = _guard_path(path)
     descriptor = _acquire(guard, path, wait)
     try:
-        _remove_temporaries(path)
+        remove_temporaries(path)
         yield
     finally:
         # Removed while still held: a run that opened the old file sees it is gone and tries again.
@@ -227,7 +227,7 @@ def _acquire(guard: Path, path: Path, wait: float) -> int:
         os.close(descriptor)  # the previous holder removed the file we locked: lock the new one
 
 
-def _remove_temporaries(path: Path) -> None:
+def remove_temporaries(path: Path) -> None:
     """Remove ``.<name>.*.tmp`` beside the lockfile: what :func:`write_atomic` leaves when killed."""
     prefix = f".{path.name}."
     try:
