@@ -256,3 +256,35 @@ def test_a_lockfile_with_csl_fields_of_the_wrong_type_is_one_clear_line(
         [line] = result.stderr.splitlines()
         assert "internal error" not in line and str(path) in line
         assert f"arxiv:2310.16795 {problem}" in line
+
+
+def test_equal_origins_are_read_as_one_and_changing_a_record_leaves_the_others_alone() -> None:
+    from awesome_bib.records.merge import follow_arxiv_id
+
+    origin = {"list": "10.48550/arxiv.2401.00001", "source": "crossref"}
+    entry = {"key": "k", "status": "resolved", "csl": {"DOI": "10.1/x", "title": "T"},
+             "provenance": {"DOI": origin, "title": {"source": "list"}}}
+    text = json.dumps({"awesome-bib": {"lockfile": 1}, "records": {
+        "doi:10.1/x": entry, "doi:10.1/y": {**entry, "key": "l"}}})
+    first, second = lockfile.loads(text).records.values()
+    assert first.provenance["DOI"] is second.provenance["DOI"]  # one dict for equal origins
+    follow_arxiv_id(first, "2401.00001", "2405.04434")
+    assert first.provenance["DOI"]["list"] == "10.48550/arxiv.2405.04434"
+    assert second.provenance["DOI"] == origin
+    # a CSL item shaped like an origin is the record's own, not a shared origin
+    odd = lockfile.loads(json.dumps({"awesome-bib": {"lockfile": 1}, "records": {
+        "url:a": {"key": "a", "csl": {"source": "list"}, "provenance": {"source": {"source": "list"}}}}}))
+    record = odd.records["url:a"]
+    assert record.csl == {"source": "list", "id": "a"} and record.provenance["source"] == {"source": "list"}
+
+
+def test_an_override_added_later_is_written_though_the_record_was_read_unchanged(seed_copy: Path) -> None:
+    run("export", "--list", seed_copy)
+    path = seed_copy.parent / "README.lock.json"
+    before = json.loads(path.read_text("utf-8"))["records"]["arxiv:2310.16795"]
+    (seed_copy.parent / "README.overrides.toml").write_text(
+        '["arxiv:2310.16795"]\ntitle = "QMoE, pinned"\n', "utf-8")
+    assert run("export", "--list", seed_copy, "-s", "quantization").exit_code == 0
+    after = json.loads(path.read_text("utf-8"))["records"]["arxiv:2310.16795"]
+    assert after["csl"]["title"] == "QMoE, pinned" and after["provenance"]["title"] == {"source": "override"}
+    assert before["csl"]["title"] != after["csl"]["title"]

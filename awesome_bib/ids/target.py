@@ -10,7 +10,7 @@ IDENTITY_ORDER = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkTarget:
     """What a URL points at, as far as the URL alone tells.
 

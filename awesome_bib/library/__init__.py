@@ -342,15 +342,15 @@ def _collector_paused() -> Iterator[None]:
 
 def _open(files: ListFiles, awesome: AwesomeList | None = None) -> Library:
     """The library of a list (``awesome`` when it was read already) and its lockfile as it is now."""
+    # The lockfile first: its text is let go before the list's records are built beside its own.
+    read_path = files.lockfile_to_read()
+    locked = lockfile.load(read_path)
     awesome = awesome or read_list(files.list)
     config = load_config(files.config_dir)
     key_format = key_format_of(config)
-    read_path = files.lockfile_to_read()
-    locked = lockfile.load(read_path)
     previous = locked.records if locked else {}
-    listed = records_from_list(awesome)
-    records = with_keys(with_lockfile(listed, previous), previous, key_format, read_path)
-    records, overrides = with_overrides(records, listed, files.overrides)
+    records = with_keys(with_lockfile(records_from_list(awesome), previous), previous, key_format, read_path)
+    records, overrides = with_overrides(records, awesome, previous, files.overrides)
     library = Library(awesome, records, files, config, overrides, read_path if locked else None)
     # The shipped lockfile of the embedded list is read-only data; only a local resolve (which
     # writes) starts a user copy of it.

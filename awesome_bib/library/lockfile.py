@@ -59,20 +59,24 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
         problem = None if type(value) is str and name not in _STRUCTURED else csl_field_problem(name, value)
         if problem:
             raise TypeError(f"{record_id} csl {name} {problem}")
-    _expect(data.get("provenance", {}), dict, f"{record_id} provenance")
-    for name, origin in data.get("provenance", {}).items():
+    provenance = data.get("provenance", {})
+    _expect(provenance, dict, f"{record_id} provenance")
+    for name, origin in provenance.items():
         _expect(origin, dict, f"{record_id} provenance {name}")
     _expect(data.get("notes", []), list, f"{record_id} notes")
     _expect(data.get("status", "listed"), str, f"{record_id} status")
     _expect(data.get("missing-since", ""), str, f"{record_id} missing-since")
-    csl = {"id": data["key"], **data["csl"]}
+    csl = data["csl"]
+    if csl.keys() <= _ORIGIN_KEYS:  # decoded as a shared origin (see _decoded): this record's own copy
+        csl = dict(csl)
+    csl["id"] = data["key"]
     if "DOI" in csl:
         csl["DOI"] = canonical("DOI", csl["DOI"])  # lockfiles written before DOIs were lower-cased
     return Record(
         id=record_id,
         csl=csl,
         status=data.get("status", "listed"),
-        provenance=data.get("provenance", {}),
+        provenance=provenance,
         notes=list(data.get("notes", [])),
         list_hash=data.get("list-hash", ""),
         provisional_key=data.get("provisional-key") is True,
@@ -80,16 +84,46 @@ def _record_from_json(record_id: str, data: dict[str, Any]) -> Record:
     )
 
 
+# The keys of a provenance origin (see awesome_bib.records.merge); written sorted, "source" is last.
+_ORIGIN_KEYS = frozenset({"id", "list", "origin", "score", "source"})
+
+
+def _decoded(text: str) -> Any:
+    """The lockfile's JSON, equal origins decoded as one shared dict, as records built in memory
+    share them (see :mod:`awesome_bib.records.merge`): ``{"source": "list"}`` is on most fields of
+    most records, a service's origin on every field it gave, and a large lockfile holds hundreds of
+    thousands.  Sharing as they are read keeps them from being held all at once."""
+    shared: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        if 0 < len(pairs) <= len(_ORIGIN_KEYS) and pairs[-1][0] == "source" and all(
+                name in _ORIGIN_KEYS for name, _ in pairs):
+            key = tuple(pairs)
+            try:
+                found = shared.get(key)
+            except TypeError:  # it keeps a list value (a name list) that cannot be a key: it stays apart
+                return dict(pairs)
+            if found is None:
+                found = shared[key] = dict(pairs)
+            return found
+        return dict(pairs)
+
+    return json.loads(text, object_pairs_hook=mapping)
+
+
 def same_content(first: Lockfile, second: Lockfile) -> bool:
     """Whether two lockfiles would be written the same (cheaper than comparing their text)."""
     return first.key_format == second.key_format and first.records.keys() == second.records.keys() and all(
-        _same_record(record, second.records[record_id]) for record_id, record in first.records.items()
+        same_record(record, second.records[record_id]) for record_id, record in first.records.items()
     )
 
 
-def _same_record(first: Record, second: Record) -> bool:
+def same_record(first: Record, second: Record) -> bool:
     """``_record_to_json(first) == _record_to_json(second)``, without building either."""
+    if first is second:
+        return True
     return (first.key == second.key and first.status == second.status and first.list_hash == second.list_hash
+            and first.provisional_key == second.provisional_key and first.missing_since == second.missing_since
             and first.notes == second.notes and first.provenance == second.provenance
             and len(first.csl) == len(second.csl)
             and all(name == "id" or second.csl.get(name, _MISSING) == value for name, value in first.csl.items()))
@@ -124,7 +158,7 @@ def _json_text(value: Any, indent: str) -> str:
 
 def loads(text: str, source: str = "<lockfile>") -> Lockfile:
     try:
-        document = json.loads(text)
+        document = _decoded(text)
         header = document["awesome-bib"]
         version = header["lockfile"]
         if version != FORMAT_VERSION:

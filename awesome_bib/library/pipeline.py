@@ -8,10 +8,13 @@ user's pinned fields on top).  Each step takes records and returns the records o
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from awesome_bib.library.lockfile import same_record
 from awesome_bib.library.overrides import Overrides, apply_all, load_overrides, stale_overrides
 from awesome_bib.lists.document import AwesomeList
 from awesome_bib.records.csl import title_key
@@ -22,14 +25,26 @@ from awesome_bib.records.model import Record
 log = logging.getLogger("awesome_bib.library")
 
 
-def records_from_list(awesome: AwesomeList) -> list[Record]:
+def records_from_list(awesome: AwesomeList) -> Iterator[Record]:
     """One record per paper of the list, in list order, from what the list's lines say."""
     return build_records(awesome.entries, awesome.sections)
 
 
-def with_lockfile(listed: list[Record], locked: dict[str, Record]) -> list[Record]:
-    """The list's records, each replaced by its locked record brought up to date with the list."""
-    return [merge_listed(record, locked[record.id]) if record.id in locked else record for record in listed]
+def with_lockfile(listed: Iterable[Record], locked: dict[str, Record]) -> list[Record]:
+    """The list's records, each replaced by its locked record brought up to date with the list.
+
+    A locked record the list leaves as it is stands for itself (the list's record is let go as it
+    is made, so a large list's records are not held twice); the later steps change only records of
+    their own (:func:`_own`), so that the lockfile's records still tell what changed."""
+    records = []
+    for record in listed:
+        before = locked.get(record.id)
+        merged = record if before is None else merge_listed(record, before)
+        if before is not None and same_record(merged, before):
+            before.list_notes = merged.list_notes  # recomputed from the list on every read
+            merged = before
+        records.append(merged)
+    return records
 
 
 def with_keys(records: list[Record], locked: dict[str, Record], key_format: str, source: Path) -> list[Record]:
@@ -41,25 +56,35 @@ def with_keys(records: list[Record], locked: dict[str, Record], key_format: str,
     provisional = {record.key for record in locked.values() if record.provisional_key}
     pinned |= carried
     keys = assign_keys(records, pinned, key_format)
-    for record in records:
-        record.csl["id"] = keys[record.id]
-        if record.id not in pinned or (record.id in carried and carried[record.id] in provisional):
-            record.provisional_key = True  # made from the list alone: the first resolve improves it
+    for index, record in enumerate(records):
+        becomes_provisional = record.id not in pinned or (record.id in carried and carried[record.id] in provisional)
+        if record.csl.get("id") != keys[record.id] or (becomes_provisional and not record.provisional_key):
+            record = records[index] = _own(record, locked)
+            record.csl["id"] = keys[record.id]
+            record.provisional_key |= becomes_provisional  # made from the list alone: the first resolve improves it
         if record.id in pinned and pinned[record.id] != keys[record.id]:
             log.warning("%s: key %s was given to two papers (lockfiles merged?); %s now has key %s",
                         source, pinned[record.id], record.id, keys[record.id])
     return records
 
 
-def with_overrides(records: list[Record], listed: list[Record], path: Path) -> tuple[list[Record], Overrides]:
+def with_overrides(records: list[Record], awesome: AwesomeList, locked: dict[str, Record],
+                   path: Path) -> tuple[list[Record], Overrides]:
     """Records with the user's overrides applied, and the overrides.  A record that carries an
-    override the user has since taken away starts again from the list (``listed``)."""
+    override the user has since taken away starts again from the list."""
     overrides = load_overrides(path, records)
-    fresh = {record.id: record for record in listed}
-    records = [_restart(fresh[record.id], record.key, record.provisional_key)
-               if stale_overrides(record, overrides.get(record.id, {})) else record for record in records]
+    stale = {record.id for record in records if stale_overrides(record, overrides.get(record.id, {}))}
+    fresh = {record.id: record for record in build_records(
+        (entry for entry in awesome.entries if entry.identity in stale), awesome.sections)} if stale else {}
+    records = [_restart(fresh[record.id], record.key, record.provisional_key) if record.id in stale
+               else _own(record, locked) if record.id in overrides else record for record in records]
     apply_all(records, overrides)
     return records, overrides
+
+
+def _own(record: Record, locked: dict[str, Record]) -> Record:
+    """The record to change: a copy when it is the lockfile's own, which must still tell what changed."""
+    return copy.deepcopy(record) if locked.get(record.id) is record else record
 
 
 def merge_listed(listed: Record, locked: Record) -> Record:
@@ -132,6 +157,8 @@ def carried_keys(new: list[Record], gone: list[Record]) -> dict[str, str]:
 
 
 def _restart(listed: Record, key: str, provisional_key: bool) -> Record:
-    """The list's record for a paper, under the key it already has: resolve will look it up anew."""
-    return Record(listed.id, {**listed.csl, "id": key}, "listed", listed.provenance,
+    """The list's record for a paper, under the key it already has: resolve will look it up anew.
+    The listed record is fresh: its item is taken over, not copied."""
+    listed.csl["id"] = key
+    return Record(listed.id, listed.csl, "listed", listed.provenance,
                   list_notes=listed.list_notes, list_hash=listed.list_hash, provisional_key=provisional_key)

@@ -174,6 +174,9 @@ def _read_bounded(path: Path) -> bytes:
         )
     return raw
 
+# Tokens read but held (a table row looks one back) are let go this many at a time.
+_RELEASE_EVERY = 4096
+
 
 def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
     """Parse Markdown text into sections and entries (no error when there are none)."""
@@ -182,8 +185,11 @@ def parse_list(text: str, path: Path = Path("<list>")) -> AwesomeList:
     env: dict[str, object] = {}
     tokens = _with_unread_lines(_markdown().parse(text, env), lines)
     reader = _Reader(path, lines, tokens, env)
-    index = 0
+    index = released = 0
     while index < len(tokens):
+        if index - released > _RELEASE_EVERY:  # tokens read are let go, so the entries take their room
+            tokens[released:index - 1] = [None] * (index - 1 - released)  # type: ignore[list-item]
+            released = index - 1
         token = tokens[index]
         if token.type == "heading_open":
             reader.heading(token, tokens[index + 1])

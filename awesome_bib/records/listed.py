@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from awesome_bib.ids import arxiv_doi, arxiv_id_date
@@ -28,15 +28,17 @@ LIST_SOURCES = frozenset({"list", "arxiv-id", "venue-table"})
 # paper's record having to be resolved again.
 LISTING_CUSTOM = ("sections", "section-paths", "code")
 ARXIV_ID = {"source": "arxiv-id"}
+VENUE_TABLE = {"source": "venue-table"}
 
 
-def build_records(entries: Iterable[Entry], sections: Iterable[Section]) -> list[Record]:
-    """Group entries by the paper they name and build one list-derived record each, in list order."""
+def build_records(entries: Iterable[Entry], sections: Iterable[Section]) -> Iterator[Record]:
+    """Group entries by the paper they name and build one list-derived record each, in list order
+    (one at a time: a caller that keeps only some holds no more)."""
     slug_of = {section.path: section.slug for section in sections}
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         groups.setdefault(entry.identity, []).append(entry)
-    return [listed_record(identity, group, slug_of) for identity, group in groups.items()]
+    return (listed_record(identity, group, slug_of) for identity, group in groups.items())
 
 
 def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) -> Record:
@@ -51,22 +53,22 @@ def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) 
     arxiv = ids.get("arxiv")
 
     item: CSLItem = {"title": first.title}
-    provenance: dict[str, dict[str, Any]] = {"title": dict(LIST)}
+    provenance: dict[str, dict[str, Any]] = {"title": LIST}
     notes: list[str] = []
 
     venue, year, month, precise = _venue_and_date(ids, chosen_tag)
     kind = venue.kind if venue else _kind_without_venue(first, arxiv)
     item["type"] = venue.csl_type if venue else _csl_type_of(kind)
-    provenance["type"] = dict(LIST)
+    provenance["type"] = LIST
     if venue and venue.kind != "web":
         item["container-title"] = "arXiv" if venue.short == "arXiv" else precise or venue.name
-        provenance["container-title"] = dict(LIST)
+        provenance["container-title"] = LIST
         if venue.short != venue.name:
             item["container-title-short"] = venue.short
-            provenance["container-title-short"] = dict(LIST)
+            provenance["container-title-short"] = LIST
     elif kind == "preprint":
         item["container-title"] = "arXiv"
-        provenance["container-title"] = dict(LIST)
+        provenance["container-title"] = LIST
 
     if arxiv and kind == "preprint":
         id_year, id_month = arxiv_id_date(arxiv)
@@ -76,9 +78,9 @@ def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) 
                 f"arXiv id {arxiv} says {id_year}; using the arXiv id"
             )
         year, month = id_year, id_month
-        provenance["issued"] = dict(ARXIV_ID)
+        provenance["issued"] = ARXIV_ID
         item["number"] = f"arXiv:{arxiv}"
-        provenance["number"] = dict(ARXIV_ID)
+        provenance["number"] = ARXIV_ID
     elif arxiv and year is not None and year < arxiv_id_date(arxiv)[0]:
         notes.append(
             f"year: venue tag [{chosen_tag.text if chosen_tag else ''}] says {year}, "
@@ -86,27 +88,27 @@ def listed_record(identity: str, entries: list[Entry], slug_of: dict[str, str]) 
         )
     if year is not None:
         item["issued"] = {"date-parts": [[year, month] if month else [year]]}
-        provenance.setdefault("issued", dict(LIST))
+        provenance.setdefault("issued", LIST)
 
     doi = ids.get("doi") or (arxiv_doi(arxiv) if arxiv and kind == "preprint" else None)
     if doi:
         item["DOI"] = doi
-        provenance["DOI"] = dict(LIST)
+        provenance["DOI"] = LIST
     item["URL"] = arxiv_abs_url(arxiv) if arxiv else chosen_entry.url
-    provenance["URL"] = dict(LIST)
+    provenance["URL"] = LIST
 
     organization = venue.organization if venue else None
     if organization and kind == "blog":
         item["author"] = [{"literal": organization}]
-        provenance["author"] = {"source": "venue-table"}
+        provenance["author"] = VENUE_TABLE
     elif (authors := next((e.authors_text for e in entries if e.authors_text), None)) and (
         names := split_author_list(authors)
     ):
         item["author"] = names
-        provenance["author"] = dict(LIST)
+        provenance["author"] = LIST
     if organization:
         item["publisher"] = organization
-        provenance["publisher"] = {"source": "venue-table"}
+        provenance["publisher"] = VENUE_TABLE
 
     notes.extend(_disagreements(entries))
     custom: dict[str, Any] = {

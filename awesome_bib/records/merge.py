@@ -6,6 +6,9 @@ came from: ``{"source": "list"}``, ``{"source": "override"}``, or ``{"source": <
 "<file>#<key>"`` and ``"origin"``, the page or repository the entry names as its source) -- plus
 ``"list": <value>`` when a service value
 replaced the list's, so that the record alone can be resolved again from scratch.
+
+Origins are shared, between the fields of a record and between records (a large list holds
+hundreds of thousands): a new origin replaces an old one, none is changed in place.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def trusted_part(record: Record) -> tuple[dict[str, Any], dict[str, dict[str, An
         origin = record.provenance.get(name, {"source": "list"})
         if origin.get("source") in TRUSTED_SOURCES:
             assign(csl, name, value)
-            provenance[name] = dict(origin)
+            provenance[name] = origin
         elif "list" in origin:
             assign(csl, name, copy.deepcopy(origin["list"]))
             provenance[name] = {"source": "list"}
@@ -238,7 +241,7 @@ def follow_arxiv_id(record: Record, old: Any, new: Any) -> None:
         if origin.get("source") in DERIVING_SOURCES and _same(record.csl.get(name), stale):
             record.csl[name] = fresh
         if "list" in origin and _same(origin["list"], stale):
-            origin["list"] = fresh
+            record.provenance[name] = {**origin, "list": fresh}
 
 
 def _same(value: Any, derived: Any) -> bool:

@@ -39,7 +39,7 @@ class Section:
     parent: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A Markdown link on an entry's line: its label and where it points."""
 
@@ -47,7 +47,7 @@ class Link:
     target: LinkTarget
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One paper line of the list, as written."""
 
@@ -70,7 +70,7 @@ class Entry:
         return self.target.identity or f"url:{self.target.url}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One paper: the CSL item exporters read, plus where each field came from.
 
