@@ -8,8 +8,10 @@ that entry's alone, and an entry can be cached apart from its position in the li
 This module is the one adapter between citeproc-py (0.11) and awesome-bib.  What it corrects, each
 checked against citeproc-js and named with the CSL test-suite fixtures (``processor-tests/humans``)
 it answers; ``tools/csl-test-suite/run.py`` measures them, ``tests/test_csl_corrections.py`` pins
-each in our own words.  Where a correction lives: the source (here), the style's elements
-(:mod:`csl_model`), or the list-wide steps after sorting (:mod:`formatted`).
+each in our own words.  Where a correction lives: the items' fields (:mod:`csl_source`), the
+style's elements (:mod:`csl_model`, wiring in :mod:`csl_text` for text, labels, dates and
+text-case, and :mod:`csl_names` for names), the rendering state (:mod:`csl_state`), the rendered
+text (here), or the list-wide steps after sorting (:mod:`formatted`).
 
 * speed: citeproc-py re-runs an XPath query for every macro call and recomputes, for every group
   of every entry, whether it calls a variable; the style's elements memoise what depends on the
