@@ -39,11 +39,12 @@ def with_lockfile(listed: Iterable[Record], locked: dict[str, Record]) -> list[R
     records = []
     for record in listed:
         before = locked.get(record.id)
-        merged = record if before is None else merge_listed(record, before)
-        if before is not None and same_record(merged, before):
-            before.list_notes = merged.list_notes  # recomputed from the list on every read
-            merged = before
-        records.append(merged)
+        if before is not None:
+            record = merge_listed(record, before)
+            if same_record(record, before):
+                before.list_notes = record.list_notes  # recomputed from the list on every read
+                record = before
+        records.append(record)
     return records
 
 
