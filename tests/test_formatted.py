@@ -357,6 +357,36 @@ def test_sort_keys_are_rendered_when_first_needed(
     assert first == again == render(items(), style="apa", sort="style").output
 
 
+def test_entries_sharing_their_first_sort_key_are_ordered_by_the_next(tmp_path: Path) -> None:
+    """Only entries the first key does not tell apart get the others (APA: author, then date);
+    those are cached, so a warm run needs no citeproc-py."""
+    base = items("jiang2024mixtral")[0]
+    batch = []
+    for number, (family, year) in enumerate([("Zhang", 2024), ("Adams", 2021), ("Zhang", 2022), ("Zhang", 2023)]):
+        batch.append({**copy.deepcopy(base), "id": f"paper{number}", "title": f"Paper {number}",
+                      "author": [{"family": family, "given": "Wei"}], "issued": {"date-parts": [[year]]}})
+    order = ["Adams, W. (2021)", "Zhang, W. (2022)", "Zhang, W. (2023)", "Zhang, W. (2024)"]
+    cold = format_references(batch, style="apa", sort="style", cache_dir=tmp_path).output
+    assert [line[: len(order[0])] for line in cold.splitlines()] == order
+    assert cold == render(batch, style="apa", sort="style").output
+    (cache_file,) = tmp_path.glob("*.json")
+    cached = json.loads(cache_file.read_text(encoding="utf-8"))["entries"]
+    lengths = sorted(len(entry["sort"]) for entry in cached.values())
+    assert lengths == [1, 10, 10, 10]  # APA has ten sort keys; Adams needs only the first
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from awesome_bib.export.formatted import format_references\n"
+        f"batch = json.loads({json.dumps(batch)!r})\n"
+        f"output = format_references(batch, style='apa', sort='style', cache_dir=Path({str(tmp_path)!r})).output\n"
+        "assert 'citeproc' not in sys.modules, 'citeproc imported'\n"
+        "print(output, end='')\n"
+    )
+    warm = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent)
+    assert warm.stdout == cold
+
+
 @pytest.mark.parametrize("sort", formatted.SORTS)
 def test_importing_and_a_cached_run_never_load_citeproc(tmp_path: Path, sort: str) -> None:
     format_references(items(), style="apa", sort=sort, cache_dir=tmp_path)

@@ -15,7 +15,11 @@ text (here), or the list-wide steps after sorting (:mod:`formatted`).
 
 * speed: citeproc-py re-runs an XPath query for every macro call and recomputes, for every group
   of every entry, whether it calls a variable; the style's elements memoise what depends on the
-  style alone (macros, terms, layout, ``calls_variable``).  That is most of its time.
+  style alone (macros, terms, layout, options, children, affixes, ``calls_variable``), and a
+  ``cs:choose`` picks its branch once for each shape of entry (type and variables present), all
+  its common tests read (csl_model).  Names and texts met again in a batch are read once
+  (csl_source).  An entry is rendered with its first sort key only: most entries are told
+  apart by it, and :mod:`formatted` asks for the rest for those that are not.
 * substitute: ``cs:substitute`` with a macro (APA's title-for-author) did not suppress the
   substituted variables, so an entry without authors showed its title twice (csl_model).
 * text-case: citeproc-py capitalises and lower-cases mixed-case words (``arXiv`` -> ``ArXiv``);
@@ -53,7 +57,7 @@ text (here), or the list-wide steps after sorting (:mod:`formatted`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -204,36 +208,64 @@ class ParsedStyle:
     def render(
         self, items: Sequence[CSLItem], with_sort_keys: bool
     ) -> list[RenderedEntry | RenderFailure]:
-        """Each item rendered alone, with its sort keys if asked; a failing item gives its error.
+        """Each item rendered alone, with its first sort key if asked; a failing item gives its
+        error.  Entries are told apart by their first key, most often: :meth:`sort_values` gives
+        all the keys of those that share it.
 
         A long batch is spread over the machine's cores (:func:`csl_workers.render_spread`); the
         result is the same as rendering in one process.
         """
         return render_spread(partial(self._render_all, with_sort_keys=with_sort_keys), items)
 
+    def sort_values(self, items: Sequence[CSLItem]) -> list[list[str | None] | RenderFailure]:
+        """Each item's values for all the style's sort keys, or the error it gives."""
+        return render_spread(self._sort_values_all, items)
+
     def _render_all(
         self, items: Sequence[CSLItem], with_sort_keys: bool
     ) -> list[RenderedEntry | RenderFailure]:
-        source = ItemSource(self._places_year_suffix)
-        bibliography = citeproc.CitationStylesBibliography(self._style, source, _Marks)
         results: list[RenderedEntry | RenderFailure] = []
-        implicit_suffix = self._adds_year_suffix and not self._places_year_suffix
+        cite_of = self._cites()
         for index, item in enumerate(items):
-            # Our own keys: citeproc-py lower-cases ids, so keys differing in case would collide.
-            key = f"item{index}"
             try:
-                source.add_item(key, item)
-                cite = BoundCite(key, source[key], bibliography)
-                language = cite.reference.get("language")
-                STATE.enter(str(language)[:2] if language else self._language, implicit_suffix)
+                cite = cite_of(index, item)
                 label, body = self._render_fields(cite)
                 STATE.reset(False, mark_names=False)
-                keys = self._sort_values(cite) if with_sort_keys else None
+                keys = self._sort_values(cite, self._sort_keys[:1]) if with_sort_keys else None
                 ambiguity = self._disambiguation(cite, item, body) if self._adds_year_suffix else None
                 results.append(RenderedEntry(label, body, keys, ambiguity))
             except Exception as error:  # citeproc-py raises anything on odd styles (#146, #169)
                 results.append(RenderFailure(type(error).__name__, str(error)))
         return results
+
+    def _sort_values_all(self, items: Sequence[CSLItem]) -> list[list[str | None] | RenderFailure]:
+        results: list[list[str | None] | RenderFailure] = []
+        cite_of = self._cites()
+        for index, item in enumerate(items):
+            try:
+                cite = cite_of(index, item)
+                STATE.reset(False, mark_names=False)
+                results.append(self._sort_values(cite, self._sort_keys))
+            except Exception as error:  # as in _render_all
+                results.append(RenderFailure(type(error).__name__, str(error)))
+        return results
+
+    def _cites(self) -> Callable[[int, CSLItem], BoundCite]:
+        """What gives the cite of a batch's ``index``-th item, its entry's state entered."""
+        source = ItemSource(self._places_year_suffix)
+        bibliography = citeproc.CitationStylesBibliography(self._style, source, _Marks)
+        implicit_suffix = self._adds_year_suffix and not self._places_year_suffix
+
+        def cite_of(index: int, item: CSLItem) -> BoundCite:
+            # Our own keys: citeproc-py lower-cases ids, so keys differing in case would collide.
+            key = f"item{index}"
+            source.add_item(key, item)
+            cite = BoundCite(key, source[key], bibliography)
+            language = cite.reference.get("language")
+            STATE.enter(str(language)[:2] if language else self._language, implicit_suffix)
+            return cite
+
+        return cite_of
 
     def _disambiguation(self, cite: BoundCite, item: CSLItem, body: str) -> str | None:
         """What a citation of the entry shows: entries sharing it are the ones a year suffix
@@ -277,11 +309,11 @@ class ParsedStyle:
         body = layout.format(layout.wrap(join(fields))) if fields else ""
         return label, self._tidy(str(body))
 
-    def _sort_values(self, cite: BoundCite) -> list[str | None]:
+    def _sort_values(self, cite: BoundCite, keys: list[tuple[Any, bool]]) -> list[str | None]:
         values: list[str | None] = []
         STATE.sorting = True
         try:
-            for key, is_number in self._sort_keys:
+            for key, is_number in keys:
                 value = None if is_number else key.sort_keys([cite], self._layout)[0]
                 values.append(None if value is None else ANY_MARK.sub("", str(value)))
         finally:

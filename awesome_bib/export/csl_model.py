@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from citeproc import model as csl
-from citeproc.string import String, join
+from citeproc.source import VariableError
+from citeproc.string import String, join, normalize_seam
 from lxml import etree
 
 from awesome_bib.export.csl_names import NameFix, NamesFix, SubstituteFix
@@ -62,6 +63,20 @@ class _Memo:
             terms[key] = term
         return terms[key]
 
+    def get_single_term(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._term_form("single", name, args, kwargs)
+
+    def get_plural_term(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._term_form("plural", name, args, kwargs)
+
+    def _term_form(self, number: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        forms = self.get_root().__dict__.setdefault("_term_forms", {})
+        key = (number, name, args, tuple(sorted(kwargs.items())))
+        if key not in forms:
+            method = super().get_single_term if number == "single" else super().get_plural_term
+            forms[key] = method(name, *args, **kwargs)
+        return forms[key]
+
     def get_date(self, form: str) -> Any:
         dates = self.get_root().__dict__.setdefault("_dates", {})
         if form not in dates:
@@ -107,6 +122,121 @@ class _Formatted:
         return super().format(string)
 
 
+class _Affixed:
+    """Speed: affixes read once; an element without them returns its text as it is."""
+
+    def wrap(self, string: Any) -> Any:
+        memo = self.__dict__
+        if "_affixes" not in memo:
+            memo["_affixes"] = (self.get("prefix", ""), self.get("suffix", ""))
+        prefix, suffix = memo["_affixes"]
+        if string is None or not (prefix or suffix):
+            return string
+        text = prefix + normalize_seam(prefix, string)
+        return text + normalize_seam(text, suffix)
+
+
+class _Quoted:
+    """Speed: ``quotes`` read once (citeproc-py also reads a locale option on every call)."""
+
+    def quote(self, string: Any) -> Any:
+        memo = self.__dict__
+        if "_quoted" not in memo:
+            memo["_quoted"] = self.get("quotes", "false").lower() == "true"
+        return super().quote(string) if memo["_quoted"] else string
+
+
+class _StrippedPeriods:
+    def strip_periods(self, string: Any) -> Any:
+        memo = self.__dict__
+        if "_strips" not in memo:
+            memo["_strips"] = self.get("strip-periods", "false").lower() == "true"
+        return string.replace(".", "") if memo["_strips"] else string
+
+
+class _Children:
+    """Speed: a parent's children, and which are ``cs:choose``, read once (the tree of a parsed
+    style does not change; ``cs:names``, whose children citeproc-py may add to, renders its own)."""
+
+    def render_children(self, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+        memo = self.__dict__
+        if "_children" not in memo:
+            memo["_children"] = tuple((child, isinstance(child, csl.Choose)) for child in self.iterchildren())
+        output = []
+        for child, is_choose in memo["_children"]:
+            try:
+                text = child.render(item, delimiter=delimiter, **kwargs) if is_choose else child.render(item, **kwargs)
+            except VariableError:
+                continue
+            if text is not None:
+                output.append(text)
+        return join(output, delimiter) if output else None
+
+
+class _Group:
+    """Speed: citeproc-py's ``cs:group``, with its children and delimiter read once."""
+
+    def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        memo = self.__dict__
+        if "_plan" not in memo:
+            children = tuple((child, isinstance(child, csl.Choose)) for child in self.iterchildren())
+            memo["_plan"] = (children, self.get("delimiter", ""))
+        children, delimiter = memo["_plan"]
+        output = []
+        variable_called = variable_rendered = False
+        for child, is_choose in children:
+            # asked as citeproc-py asks, as a broken macro reference fails there
+            variable_called = variable_called or child.calls_variable()
+            try:
+                if is_choose:
+                    text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+                if text is not None:
+                    output.append(text)
+                    variable_rendered = variable_rendered or child.calls_variable()
+            except VariableError:
+                continue
+        if output and (not variable_called or variable_rendered):
+            return self.join(output)
+        raise VariableError
+
+
+class _Choose:
+    """Speed: the branch is chosen without raising an exception for each branch that fails, where
+    its tests are the common ones (:class:`_If`); and chosen once for each shape of reference
+    (type and variables present), which is all that those tests read."""
+
+    def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        memo = self.__dict__
+        if "_branches" not in memo:
+            memo["_branches"] = tuple((branch, isinstance(branch, _If)) for branch in self.getchildren())
+            memo["_chosen"] = {}
+        chosen = memo["_chosen"]
+        shape = item.reference.shape
+        if shape in chosen:
+            branch = chosen[shape]
+            return None if branch is None else branch.render_children(
+                item, context=context, delimiter=delimiter, **kwargs
+            )
+        remembered = True
+        for branch, is_if in memo["_branches"]:
+            passed = branch.passes(item) if is_if else isinstance(branch, csl.Else) or None
+            if passed is None:
+                remembered = False
+                try:
+                    return branch.render(item, context=context, delimiter=delimiter, **kwargs)
+                except csl.ConditionFailed:
+                    continue
+            if passed:
+                if remembered:
+                    chosen[shape] = branch
+                return branch.render_children(item, context=context, delimiter=delimiter, **kwargs)
+        if remembered:
+            chosen[shape] = None
+        return None
+
+
 class _If:
     """``position`` tests in a macro the bibliography calls: citeproc-py looks for the cites of a
     citation there and fails (TypeError); a bibliography entry is in no position, as citeproc-js.
@@ -117,19 +247,29 @@ class _If:
     _SIMPLE = frozenset({"type", "variable", "match"})
 
     def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        passed = self.passes(item)
+        if passed is None:
+            return super().render(item, context=context, delimiter=delimiter, **kwargs)
+        if not passed:
+            raise csl.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    def passes(self, item: Any) -> bool | None:
+        """Whether the item passes the tests, or None where they are not the common ones."""
         memo = self.__dict__
         if "_tests" not in memo:
             memo["_tests"] = self._read_tests()
         tests = memo["_tests"]
         if tests is None:
-            return super().render(item, context=context, delimiter=delimiter, **kwargs)
+            return None
         types, variables, match = tests
         reference = item.reference
-        results = [kind == reference.type for kind in types] + [name in reference for name in variables]
-        passed = any(results) if match == "any" else not any(results) if match == "none" else all(results)
-        if not passed:
-            raise csl.ConditionFailed
-        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+        kind = dict.get(reference, "type")
+        if match == "any":
+            return kind in types or any(name in reference for name in variables)
+        if match == "none":
+            return kind not in types and not any(name in reference for name in variables)
+        return all(test == kind for test in types) and all(name in reference for name in variables)
 
     def _read_tests(self) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
         if not set(self.attrib) <= self._SIMPLE:
@@ -165,6 +305,8 @@ _FIXES: dict[str, tuple[type, ...]] = {
     "else-if": (_If,),
     "name": (NameFix,),
     "substitute": (SubstituteFix,),
+    "group": (_Group,),
+    "choose": (_Choose,),
 }
 
 
@@ -212,6 +354,14 @@ class _Lookup(etree.PythonElementClassLookup):
             bases += (CaseFix,)
         if issubclass(cls, csl.Formatted):
             bases += (_Formatted,)
+        if issubclass(cls, csl.Affixed):
+            bases += (_Affixed,)
+        if issubclass(cls, csl.Quoted):
+            bases += (_Quoted,)
+        if issubclass(cls, csl.StrippedPeriods):
+            bases += (_StrippedPeriods,)
+        if issubclass(cls, csl.Parent):
+            bases += (_Children,)
         return type(cls.__name__, (*bases, cls), {})
 
 

@@ -17,11 +17,21 @@ from awesome_bib.export.marks import NAMES_CLOSE, NAMES_OPEN
 
 class NamesFix:
     """Hidden substituted variables stay hidden, each alone; the entry's first name list is marked
-    (:data:`NAMES_OPEN`), inside the element's affixes, for subsequent-author-substitute."""
+    (:data:`NAMES_OPEN`), inside the element's affixes, for subsequent-author-substitute.
+
+    Speed: names without a substitute, none of whose variables the entry has, fail at once."""
 
     def process(
         self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
     ) -> Any:
+        memo = self.__dict__
+        if "_roles_alone" not in memo:  # its roles, where it has no substitute
+            variable = self.get("variable")
+            alone = variable is not None and self.substitute() is None
+            memo["_roles_alone"] = tuple(variable.split()) if alone else None
+        roles_alone = memo["_roles_alone"]
+        if roles_alone is not None and not any(role in item.reference for role in roles_alone):
+            raise VariableError  # where citeproc-py comes to, in one step
         context = self if context is None else context
         roles = self.get("variable", "").split()
         hidden = context.get_layout().repressed.get(self.tag, ())
@@ -57,7 +67,11 @@ class NameFix:
     def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
         """``after-inverted-name`` (CSL 1.0.1), unknown to citeproc-py: a delimiter before the last
         name (or et al.) when the name before it is inverted (``Leong, G. B., & Silva``)."""
-        value = super().get_option(name, context, sort_options)
+        options = self.__dict__.setdefault("_options", {})
+        key = (name, context, None if sort_options is None else tuple(sort_options.items()))
+        if key not in options:  # the style's options, for this context and sort key
+            options[key] = super().get_option(name, context, sort_options)
+        value = options[key]
         in_sort_key = isinstance(sort_options, dict) and "et-al-use-first" in sort_options
         if name == "et-al-min" and not in_sort_key and not self._sets("et-al-use-first", context):
             return 0  # CSL: et al. needs both et-al-min and et-al-use-first; citeproc-py needs one

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import citeproc
-from citeproc.source import BibliographySource, CitationItem, Name, Reference
+from citeproc.source import BibliographySource, CitationItem, Name, Reference, VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc.string import MixedString, NoCase, String
 
@@ -127,12 +127,30 @@ def typographic_quotes(text: str) -> str:
     return "".join(pieces)
 
 
+class _Reference(Reference):
+    """citeproc-py's reference, its variables read in one call (its own way takes three), and its
+    ``shape``: its type and the variables it has, all that the common conditions test."""
+
+    __slots__ = ("shape",)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            raise VariableError from None
+
+    __getattr__ = __getitem__
+
+
 class ItemSource(CiteProcJSON):
-    """Builds one reference at a time, so a malformed item fails alone."""
+    """Builds one reference at a time, so a malformed item fails alone.  A name or text met again
+    in the batch (a co-author, a venue) is read once: rendering never changes what it reads."""
 
     def __init__(self, year_suffix_variable: bool) -> None:
         BibliographySource.__init__(self)
         self._year_suffix = year_suffix_variable
+        self._names: dict[tuple[tuple[str, str], ...], Name] = {}
+        self._strings: dict[tuple[str, bool], MixedString] = {}
 
     def add_item(self, key: str, item: CSLItem) -> None:
         if "note" in item and ":" in str(item["note"]):
@@ -163,11 +181,18 @@ class ItemSource(CiteProcJSON):
             (fields if name in _KNOWN_FIELDS else extra)[name] = value
         if self._year_suffix:
             fields["year_suffix"] = String(YEAR_SUFFIX_MARK)
-        reference = Reference(key, str(item.get("type") or "article"), **fields)
+        reference = _Reference(key, str(item.get("type") or "article"), **fields)
         dict.update(reference, extra)  # variables citeproc-py does not list (volume-title, ...)
+        object.__setattr__(reference, "shape", (reference["type"], frozenset(reference)))
         self.add(reference)
 
     def _name(self, name: dict[str, Any]) -> Name:
+        key = tuple((part, str(name[part])) for part in ("literal", *_NAME_PARTS) if name.get(part))
+        if key not in self._names:
+            self._names[key] = self._read_name(name)
+        return self._names[key]
+
+    def _read_name(self, name: dict[str, Any]) -> Name:
         if name.get("literal"):
             return Name(literal=rich_text_to_marks(str(name["literal"])))
         parts = {part: str(name[part]) for part in _NAME_PARTS if name.get(part)}
@@ -182,7 +207,12 @@ class ItemSource(CiteProcJSON):
 
     def parse_string(self, string: object, verbatim: bool = False) -> MixedString:
         """Rich text, quotes and protected capitals read; ``verbatim`` (identifiers) reads none."""
-        text = str(string)
+        key = (str(string), verbatim)
+        if key not in self._strings:
+            self._strings[key] = self._read_string(*key)
+        return self._strings[key]
+
+    def _read_string(self, text: str, verbatim: bool) -> MixedString:
         if verbatim:
             return MixedString([String(text)])
         parsed = super().parse_string(typographic_quotes(rich_text_to_marks(text)))
@@ -287,17 +317,13 @@ class BoundCite(CitationItem):
     citeproc-py looks the reference up through three dictionaries on every variable access.
     """
 
+    # Slots, read in one step, in place of citeproc-py's properties.
+    __slots__ = ("bibliography", "reference")
+
     def __init__(self, key: str, reference: Reference, bibliography: Any) -> None:
         super().__init__(key)
-        object.__setattr__(self, "_bound", (reference, bibliography))
-
-    @property
-    def reference(self) -> Reference:
-        return self.__dict__["_bound"][0]
-
-    @property
-    def bibliography(self) -> Any:
-        return self.__dict__["_bound"][1]
+        object.__setattr__(self, "reference", reference)
+        object.__setattr__(self, "bibliography", bibliography)
 
     @property
     def number(self) -> str:

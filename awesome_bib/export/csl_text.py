@@ -62,15 +62,20 @@ class TextFix:
         """citeproc-py's, with the entry's language read once per entry (:data:`STATE`), not
         through a raised VariableError on every text of an entry that has none."""
         context = self if context is None else context
-        attributes = self.attrib
+        memo = self.__dict__
+        if "_source" not in memo:
+            memo["_source"] = next(
+                (name for name in ("variable", "macro", "term", "value") if name in self.attrib), None
+            )
+        source = memo["_source"]
         text = None
-        if "variable" in attributes:
+        if source == "variable":
             text = self._variable(item, context)
-        elif "macro" in attributes:
+        elif source == "macro":
             text = self.get_macro(self.get("macro")).render(item, context)
-        elif "term" in attributes:
+        elif source == "term":
             text = self._term(item)
-        elif "value" in attributes:
+        elif source == "value":
             text = String(self.preformat(self.get("value")))
         return text, STATE.language
 

@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
 from awesome_bib.errors import AwesomeBibError
+from awesome_bib.export.entry_order import style_order, tied_on_first_key
 from awesome_bib.export.format_cache import FormatCache, default_cache_dir, item_digest, style_digest
 from awesome_bib.export.marks import (
     ANY_MARK,
@@ -86,8 +85,9 @@ class _Entry:
     item: CSLItem
     label: str | None
     body: str
-    sort: list[Any] | None
+    sort: list[Any] | None  # the values of the first sort keys, or of all
     disambiguation: str | None = None
+    digest: str | None = None  # of the item, where entries are cached
 
 
 def format_references(
@@ -132,12 +132,14 @@ def formatted_entries(
         raise AwesomeBibError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     path = find_style(style)
     directory = (cache_dir or default_cache_dir()) if cache else None
-    entries, errors = _entries(items, path, directory, with_sort_keys=sort == "style")
+    store = FormatCache(directory, style_digest(path)) if directory else None
+    entries, errors = _entries(items, path, store, with_sort_keys=sort == "style")
     # citeproc-js leaves out an entry the style prints nothing for
     entries = [entry for entry in entries if ANY_MARK.sub("", entry.body).strip()]
     options = _style_options(path)
     if sort == "style":
-        entries = _sorted(entries, options.sort)
+        errors += _complete_sort_keys(entries, options.sort, path, store)
+        entries = [entries[index] for index in style_order([entry.sort for entry in entries], options.sort)]
     _resolve_list_marks(entries, options)
     render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry, HTML_INLINE: _html_inline}[fmt]
     return [(entry.item, render(entry, str(number), code_links)) for number, entry in enumerate(entries, 1)], tuple(
@@ -149,10 +151,9 @@ def formatted_entries(
 
 
 def _entries(
-    items: Sequence[CSLItem], path: Path, cache_dir: Path | None, with_sort_keys: bool
+    items: Sequence[CSLItem], path: Path, store: FormatCache | None, with_sort_keys: bool
 ) -> tuple[list[_Entry], list[EntryError]]:
-    store = FormatCache(cache_dir, style_digest(path)) if cache_dir else None
-    digests = [item_digest(item) for item in items] if store else []
+    digests = [item_digest(item) for item in items] if store else [None] * len(items)
     rendered = (
         [_usable(store.get(d), with_sort_keys) for d in digests] if store else [None] * len(items)
     )
@@ -164,10 +165,7 @@ def _entries(
         results = load_style(path).render([items[i] for i in missing], with_sort_keys)
         for index, result in zip(missing, results, strict=True):
             if isinstance(result, Exception):
-                key = str(items[index].get("id", f"#{index + 1}"))
-                problem = f"{getattr(result, 'kind', type(result).__name__)}: {result}"
-                message = f"style {path.stem!r} failed on entry {key!r} ({problem}); shown plain"
-                errors.append(EntryError(key, message))
+                errors.append(_failure(items[index], index, result, path))
                 continue
             rendered[index] = {
                 "label": result.label,
@@ -182,12 +180,46 @@ def _entries(
     numbered = (entry["label"] for entry in rendered if entry and entry["label"])
     template = next((label for label in numbered if NUMBER_MARK in label), None)
     entries = [
-        _Entry(item, entry["label"], entry["body"], entry["sort"], entry.get("disambiguation"))
+        _Entry(item, entry["label"], entry["body"], entry["sort"], entry.get("disambiguation"), digest)
         if entry
         else _fallback(item, template)
-        for item, entry in zip(items, rendered, strict=True)
+        for item, entry, digest in zip(items, rendered, digests, strict=True)
     ]
     return entries, errors
+
+
+def _complete_sort_keys(
+    entries: list[_Entry], spec: list[tuple[bool, bool]], path: Path, store: FormatCache | None
+) -> list[EntryError]:
+    """All the sort values of the entries their first does not tell apart (an entry is rendered
+    with its first only), cached with the entry.  An entry the style fails on here is shown plain,
+    as one it failed on at first."""
+    tied = tied_on_first_key([entry.sort for entry in entries], spec)
+    if not tied:
+        return []
+    from awesome_bib.export.csl_engine import load_style
+
+    errors = []
+    results = load_style(path).sort_values([entries[index].item for index in tied])
+    for index, values in zip(tied, results, strict=True):
+        entry = entries[index]
+        if isinstance(values, Exception):
+            errors.append(_failure(entry.item, index, values, path))
+            entries[index] = _fallback(entry.item, entry.label)
+            continue
+        entry.sort = values
+        cached = store.get(entry.digest) if store and entry.digest else None
+        if store and cached is not None:
+            store.put(entry.digest, {**cached, "sort": values})
+    if store:
+        store.save()
+    return errors
+
+
+def _failure(item: CSLItem, index: int, error: Exception, path: Path) -> EntryError:
+    key = str(item.get("id", f"#{index + 1}"))
+    problem = f"{getattr(error, 'kind', type(error).__name__)}: {error}"
+    return EntryError(key, f"style {path.stem!r} failed on entry {key!r} ({problem}); shown plain")
 
 
 def _usable(entry: Any, with_sort_keys: bool) -> dict[str, Any] | None:
@@ -209,58 +241,6 @@ def _fallback(item: CSLItem, label: str | None) -> _Entry:
     link = item.get("URL") or (doi_url(item["DOI"]) if item.get("DOI") else None)
     body = ". ".join(part for part in parts if part) + "."
     return _Entry(item, label, f"{body} {link}" if link else body, None)
-
-
-def _sorted(entries: list[_Entry], spec: list[tuple[bool, bool]]) -> list[_Entry]:
-    """Entries in the style's order; ties and citation-number keys keep list order."""
-    if not spec:
-        return entries
-    blank: list[Any] = [None] * len(spec)
-    keys = [
-        [_sortable(value) for value in entry.sort]
-        if entry.sort is not None and len(entry.sort) == len(spec)
-        else blank
-        for entry in entries
-    ]
-
-    def compare(left: int, right: int) -> int:
-        for column, (descending, by_number) in enumerate(spec):
-            a, b = (left, right) if by_number else (keys[left][column], keys[right][column])
-            if a == b:
-                continue
-            if a is None or b is None:
-                return 1 if a is None else -1  # missing values last, whatever the direction
-            return (1 if a > b else -1) * (-1 if descending else 1)
-        return left - right
-
-    return [entries[index] for index in sorted(range(len(entries)), key=cmp_to_key(compare))]
-
-
-def _sortable(value: Any) -> tuple[int, int, str] | None:
-    """Numbers compare as numbers, text as :func:`collation_key` says."""
-    if value is None:
-        return None
-    text = str(value)
-    return (0, int(text), "") if text.isdigit() else (1, 0, collation_key(text))
-
-
-def collation_key(text: str) -> str:
-    """Sorting text as citeproc-js does: case, accents and punctuation (quotes) ignored, except
-    that an apostrophe inside a name sorts before any letter (``d’Wander`` before ``de’ Frinkle``).
-
-    >>> sorted(["“SiDA”", "Tan, M.", "Émile"], key=collation_key)
-    ['Émile', '“SiDA”', 'Tan, M.']
-    >>> sorted(["de’ Frinkle", "’t Horvath", "d’Wander", "Klabdaggit"], key=collation_key)
-    ['d’Wander', 'de’ Frinkle', 'Klabdaggit', '’t Horvath']
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = (
-        "\x01" if char in "’'" and position else char
-        for position, char in enumerate(decomposed)
-        if (char in "’'" and position)
-        or (not unicodedata.combining(char) and not unicodedata.category(char).startswith("P"))
-    )
-    return "".join(kept).casefold()
 
 
 @dataclass(frozen=True)

@@ -111,29 +111,30 @@ def tidy(text: str) -> str:
 
 
 _KIND_OF_MARK = {mark: kind for kind, pair in MARKS.items() for mark in pair}
+_FORMATTING_MARK = re.compile(f"[{''.join(_KIND_OF_MARK)}]")
 
 
 def _without_nested_marks(text: str) -> str:
     """Bold inside bold says nothing and breaks Markdown: keep the outer pair only."""
-    if not ANY_MARK.search(text):
-        return text
     depth = dict.fromkeys(MARKS, 0)
-    kept = []
-    for char in text:
-        kind = _KIND_OF_MARK.get(char)
-        if kind is None:
-            kept.append(char)
-            continue
-        if char == MARKS[kind][0]:
+    pieces, position = [], 0
+    for found in _FORMATTING_MARK.finditer(text):
+        mark = found[0]
+        kind = _KIND_OF_MARK[mark]
+        if mark == MARKS[kind][0]:
             depth[kind] += 1
-            if depth[kind] == 1:
-                kept.append(char)
-        elif depth[kind]:  # a closing mark with no opening one is dropped
-            if depth[kind] == 1:
-                kept.append(char)
-            depth[kind] -= 1
-    kept += [MARKS[kind][1] for kind, open_count in depth.items() if open_count]
-    return "".join(kept)
+            kept = depth[kind] == 1
+        else:  # a closing mark with no opening one is dropped
+            kept = depth[kind] == 1
+            depth[kind] = max(depth[kind] - 1, 0)
+        if not kept:
+            pieces.append(text[position : found.start()])
+            position = found.end()
+    if not pieces and not any(depth.values()):
+        return text
+    pieces.append(text[position:])
+    pieces += [MARKS[kind][1] for kind, open_count in depth.items() if open_count]
+    return "".join(pieces)
 
 
 def with_year_suffix(text: str, suffix: str) -> str:
