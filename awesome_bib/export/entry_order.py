@@ -75,10 +75,18 @@ def collation_key(text: str) -> str:
     ['d’Wander', 'de’ Frinkle', 'Klabdaggit', '’t Horvath']
     """
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = (
-        "\x01" if char in "’'" and position else char
-        for position, char in enumerate(decomposed)
-        if (char in "’'" and position)
-        or (not unicodedata.combining(char) and not unicodedata.category(char).startswith("P"))
-    )
-    return "".join(kept).casefold()
+    return (decomposed[:1].translate(_FIRST) + decomposed[1:].translate(_AFTER_FIRST)).casefold()
+
+
+class _Collated(dict[int, str | None]):
+    """A table for ``str.translate`` filled as characters are met: marks and punctuation go."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        dropped = unicodedata.combining(char) or unicodedata.category(char).startswith("P")
+        self[code] = None if dropped else char
+        return self[code]
+
+
+_FIRST = _Collated()
+_AFTER_FIRST = _Collated({ord("’"): "\x01", ord("'"): "\x01"})
