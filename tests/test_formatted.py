@@ -450,7 +450,20 @@ def test_spreading_a_batch_over_workers_changes_nothing(
     alone = render(batch, style=style, sort="style", fmt="html").output
     monkeypatch.setattr(csl_workers, "PARALLEL_FROM", 4)
     monkeypatch.setattr(csl_workers.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
-    monkeypatch.setattr(csl_workers.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
+    monkeypatch.setattr(csl_workers, "_busy_cores", lambda: 0)
     assert len(csl_workers._slices(len(batch))) == 3
     assert render(batch, style=style, sort="style", fmt="html").output == alone
 
+
+
+def test_workers_count_the_tasks_running_now_not_the_load_average(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(csl_workers, "LOADAVG", loadavg)
+    monkeypatch.setattr(csl_workers.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    loadavg.write_text("0.10 0.20 0.30 2/345 999\n", encoding="utf-8")  # another task runs
+    assert csl_workers._busy_cores() == 1
+    assert len(csl_workers._slices(1000)) == 1
+    loadavg.write_text("1.90 1.20 0.80 1/345 999\n", encoding="utf-8")  # busy a minute ago, idle now
+    assert len(csl_workers._slices(1000)) == 2

@@ -12,6 +12,7 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -19,6 +20,8 @@ R = TypeVar("R")
 
 # Below this many entries a forked worker costs more than it saves.
 PARALLEL_FROM = 96
+# Linux's load figures; the fourth is "runnable tasks/all tasks" now.
+LOADAVG = Path("/proc/loadavg")
 
 
 def render_spread(render: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
@@ -56,13 +59,22 @@ def _slices(count: int) -> list[tuple[int, int]]:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    with contextlib.suppress(OSError, AttributeError):
-        cores = min(cores, max(1, round(cores - os.getloadavg()[0] + 0.5)))
+    with contextlib.suppress(OSError, AttributeError, ValueError, IndexError):
+        cores = min(cores, max(1, int(cores - _busy_cores() + 0.5)))  # to the nearest, half up
     if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         cores = 1
     cores = max(1, min(cores, count // (PARALLEL_FROM // 2)))
     bounds = [count * part // cores for part in range(cores + 1)]
     return list(itertools.pairwise(bounds))
+
+
+def _busy_cores() -> float:
+    """How many other tasks are running now: on Linux, the kernel's count of runnable tasks less
+    this one (the load average, a minute's, counts this process's own work before this batch);
+    elsewhere the load average."""
+    if LOADAVG.exists():
+        return max(int(LOADAVG.read_text().split()[3].split("/")[0]) - 1, 0)
+    return os.getloadavg()[0]
 
 
 def _render_in_worker(render: Callable[[Sequence[T]], list[R]], items: Sequence[T], sending: Any) -> None:
