@@ -7,7 +7,8 @@ Records are generated like those awesome-bib produces (preprints, conference and
 blog posts, list-only records), with authors drawn from a shared pool.  For comparison, the
 first size is also formatted with citeproc-py's own bibliography API (no cache, no fixes) and,
 when ``pandoc`` is installed, with pandoc's citeproc on the same records, side by side with a
-cold awesome-bib run (best of ``--repeat`` each, so a busy machine weighs on both alike).
+cold awesome-bib run, in turn, ``--repeat`` times each (best, median, and the median ratio of
+the pairs).
 When the project's library is importable, the embedded default list is timed too.
 """
 
@@ -17,6 +18,7 @@ import argparse
 import json
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -216,7 +218,8 @@ def cold_seconds(items: list[dict[str, Any]], style: str) -> float:
 
 
 def side_by_side(items: list[dict[str, Any]], style: str, repeat: int) -> None:
-    """Cold awesome-bib and pandoc, alternately, the best of ``repeat`` runs each."""
+    """Cold awesome-bib and pandoc, in turn, ``repeat`` runs each: the best and the median of
+    each, and the median of the pairs' ratios (a drifting machine weighs on both of a pair)."""
     ours, theirs = [], []
     for _attempt in range(repeat):
         ours.append(cold_seconds(items, style))
@@ -225,9 +228,11 @@ def side_by_side(items: list[dict[str, Any]], style: str, repeat: int) -> None:
             print(f"{f'{len(items):,} records':>24} {style:>6}: pandoc is not installed; no side-by-side")
             return
         theirs.append(seconds)
+    ratio = statistics.median(mine / pandoc for mine, pandoc in zip(ours, theirs, strict=True))
     print(
-        f"{f'{len(items):,} records':>24} {style:>6}: side by side: awesome-bib cold {min(ours):6.2f} s"
-        f"   pandoc {min(theirs):6.2f} s   ratio {min(ours) / min(theirs):4.2f}x"
+        f"{f'{len(items):,} records':>24} {style:>6}: side by side: awesome-bib cold best {min(ours):5.2f} s"
+        f" median {statistics.median(ours):5.2f} s   pandoc best {min(theirs):5.2f} s"
+        f" median {statistics.median(theirs):5.2f} s   ratio (median of pairs) {ratio:4.2f}x"
     )
 
 
@@ -244,7 +249,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--styles", nargs="+", default=["ieee", "apa"])
     parser.add_argument("--no-baseline", action="store_true", help="skip plain citeproc-py")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the side-by-side timing")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the side-by-side timing")
     options = parser.parse_args()
     default = default_list_items()
     if default is not None:

@@ -78,9 +78,13 @@ class _Memo:
         return forms[key]
 
     def get_date(self, form: str) -> Any:
+        """Memoised; the localized date is known to be in a locale, which citeproc-py asks with
+        an XPath query each time it renders a date (a locale's elements are citeproc-py's own)."""
         dates = self.get_root().__dict__.setdefault("_dates", {})
         if form not in dates:
             dates[form] = super().get_date(form)
+            if dates[form] is not None:
+                dates[form].__dict__["is_locale_date"] = _in_a_locale
         return dates[form]
 
     def get_locale_option(self, name: str) -> Any:
@@ -88,6 +92,10 @@ class _Memo:
         if name not in options:
             options[name] = super().get_locale_option(name)
         return options[name]
+
+
+def _in_a_locale() -> bool:
+    return True
 
 
 _TERM_FALLBACK = {"verb-short": "verb", "symbol": "short", "verb": None, "short": None}

@@ -121,10 +121,15 @@ class SubstituteFix:
 
     def render(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         layout = (self if context is None else context).get_layout()
-        for child in self.getchildren():
+        memo = self.__dict__
+        if "_children" not in memo:  # each with whether it is a cs:names without a cs:name
+            memo["_children"] = tuple(
+                (child, isinstance(child, csl.Names) and child.name is None) for child in self.getchildren()
+            )
+        for child, bare_names in memo["_children"]:
             with recording_substitute(layout) as record:
                 try:
-                    if isinstance(child, csl.Names) and child.name is None:
+                    if bare_names:
                         text = child.render(
                             item, names_context=self.getparent(), context=context, **kwargs
                         )
