@@ -17,9 +17,10 @@ text (here), or the list-wide steps after sorting (:mod:`formatted`).
   of every entry, whether it calls a variable; the style's elements memoise what depends on the
   style alone (macros, terms, layout, options, children, affixes, ``calls_variable``), and a
   ``cs:choose`` picks its branch once for each shape of entry (type and variables present), all
-  its common tests read (csl_model).  Names and texts met again in a batch are read once
-  (csl_source).  An entry is rendered with its first sort key only: most entries are told
-  apart by it, and :mod:`formatted` asks for the rest for those that are not.
+  its common tests read (csl_model); a macro none of whose variables the entry has renders
+  once per type (csl_text).  Names and texts met again in a batch are read once (csl_source).
+  An entry is rendered with its first sort key only: most entries are told apart by it, and
+  :mod:`formatted` asks for the rest for those that are not.
 * substitute: ``cs:substitute`` with a macro (APA's title-for-author) did not suppress the
   substituted variables, so an entry without authors showed its title twice (csl_model).
 * text-case: citeproc-py capitalises and lower-cases mixed-case words (``arXiv`` -> ``ArXiv``);

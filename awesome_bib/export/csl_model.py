@@ -327,6 +327,17 @@ _ATTRIBUTE_FIXES: list[tuple[str, str, str | None, type]] = [
 ]
 
 
+# Fixes for every element with one of citeproc-py's behaviours (its mixin classes).
+_BEHAVIOUR_FIXES: list[tuple[type, type]] = [
+    (csl.TextCased, CaseFix),
+    (csl.Formatted, _Formatted),
+    (csl.Affixed, _Affixed),
+    (csl.Quoted, _Quoted),
+    (csl.StrippedPeriods, _StrippedPeriods),
+    (csl.Parent, _Children),
+]
+
+
 class _Lookup(etree.PythonElementClassLookup):
     """citeproc-py's classes with the fixes (mixins), per tag and, for a few, per attribute."""
 
@@ -358,18 +369,7 @@ class _Lookup(etree.PythonElementClassLookup):
             bases += (_Memo,)
         if hasattr(cls, "calls_variable"):
             bases += (_MemoCalls,)
-        if issubclass(cls, csl.TextCased):
-            bases += (CaseFix,)
-        if issubclass(cls, csl.Formatted):
-            bases += (_Formatted,)
-        if issubclass(cls, csl.Affixed):
-            bases += (_Affixed,)
-        if issubclass(cls, csl.Quoted):
-            bases += (_Quoted,)
-        if issubclass(cls, csl.StrippedPeriods):
-            bases += (_StrippedPeriods,)
-        if issubclass(cls, csl.Parent):
-            bases += (_Children,)
+        bases += tuple(fix for behaviour, fix in _BEHAVIOUR_FIXES if issubclass(cls, behaviour))
         return type(cls.__name__, (*bases, cls), {})
 
 
