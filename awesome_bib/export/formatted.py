@@ -140,6 +140,8 @@ def formatted_entries(
     if sort == "style":
         errors += _complete_sort_keys(entries, options.sort, path, store)
         entries = [entries[index] for index in style_order([entry.sort for entry in entries], options.sort)]
+    if store:
+        store.save()  # once, what was rendered and the sort values asked for since
     _resolve_list_marks(entries, options)
     render = {"text": _text_entry, "markdown": _markdown_entry, "html": _html_entry, HTML_INLINE: _html_inline}[fmt]
     return [(entry.item, render(entry, str(number), code_links)) for number, entry in enumerate(entries, 1)], tuple(
@@ -175,8 +177,6 @@ def _entries(
             }
             if store:
                 store.put(digests[index], rendered[index])
-        if store:
-            store.save()
     numbered = (entry["label"] for entry in rendered if entry and entry["label"])
     template = next((label for label in numbered if NUMBER_MARK in label), None)
     entries = [
@@ -192,7 +192,7 @@ def _complete_sort_keys(
     entries: list[_Entry], spec: list[tuple[bool, bool]], path: Path, store: FormatCache | None
 ) -> list[EntryError]:
     """All the sort values of the entries their first does not tell apart (an entry is rendered
-    with its first only), cached with the entry.  An entry the style fails on here is shown plain,
+    with its first only), put in the cache with the entry.  An entry the style fails on here is shown plain,
     as one it failed on at first."""
     tied = tied_on_first_key([entry.sort for entry in entries], spec)
     if not tied:
@@ -209,10 +209,8 @@ def _complete_sort_keys(
             continue
         entry.sort = values
         cached = store.get(entry.digest) if store and entry.digest else None
-        if store and cached is not None:
+        if cached is not None:
             store.put(entry.digest, {**cached, "sort": values})
-    if store:
-        store.save()
     return errors
 
 
