@@ -62,7 +62,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import citeproc
 from citeproc.frontend import CitationStylesStyle
@@ -87,6 +87,8 @@ from awesome_bib.export.marks import (
 )
 from awesome_bib.records.csl import issued_date_parts
 from awesome_bib.records.model import CSLItem
+
+R = TypeVar("R")
 
 
 class RenderFailure(Exception):
@@ -225,48 +227,40 @@ class ParsedStyle:
     def _render_all(
         self, items: Sequence[CSLItem], with_sort_keys: bool
     ) -> list[RenderedEntry | RenderFailure]:
-        results: list[RenderedEntry | RenderFailure] = []
-        cite_of = self._cites()
-        for index, item in enumerate(items):
-            try:
-                cite = cite_of(index, item)
-                label, body = self._render_fields(cite)
-                STATE.reset(False, mark_names=False)
-                keys = self._sort_values(cite, self._sort_keys[:1]) if with_sort_keys else None
-                ambiguity = self._disambiguation(cite, item, body) if self._adds_year_suffix else None
-                results.append(RenderedEntry(label, body, keys, ambiguity))
-            except Exception as error:  # citeproc-py raises anything on odd styles (#146, #169)
-                results.append(RenderFailure(type(error).__name__, str(error)))
-        return results
+        def entry(cite: BoundCite, item: CSLItem) -> RenderedEntry:
+            label, body = self._render_fields(cite)
+            STATE.reset(False, mark_names=False)
+            keys = self._sort_values(cite, self._sort_keys[:1]) if with_sort_keys else None
+            ambiguity = self._disambiguation(cite, item, body) if self._adds_year_suffix else None
+            return RenderedEntry(label, body, keys, ambiguity)
+
+        return self._each(items, entry)
 
     def _sort_values_all(self, items: Sequence[CSLItem]) -> list[list[str | None] | RenderFailure]:
-        results: list[list[str | None] | RenderFailure] = []
-        cite_of = self._cites()
-        for index, item in enumerate(items):
-            try:
-                cite = cite_of(index, item)
-                STATE.reset(False, mark_names=False)
-                results.append(self._sort_values(cite, self._sort_keys))
-            except Exception as error:  # as in _render_all
-                results.append(RenderFailure(type(error).__name__, str(error)))
-        return results
+        def values(cite: BoundCite, _item: CSLItem) -> list[str | None]:
+            STATE.reset(False, mark_names=False)
+            return self._sort_values(cite, self._sort_keys)
 
-    def _cites(self) -> Callable[[int, CSLItem], BoundCite]:
-        """What gives the cite of a batch's ``index``-th item, its entry's state entered."""
+        return self._each(items, values)
+
+    def _each(self, items: Sequence[CSLItem], render: Callable[[BoundCite, CSLItem], R]) -> list[R | RenderFailure]:
+        """``render`` of each item's cite, its entry's state entered, or the error it gives."""
         source = ItemSource(self._places_year_suffix)
         bibliography = citeproc.CitationStylesBibliography(self._style, source, _Marks)
         implicit_suffix = self._adds_year_suffix and not self._places_year_suffix
-
-        def cite_of(index: int, item: CSLItem) -> BoundCite:
+        results: list[R | RenderFailure] = []
+        for index, item in enumerate(items):
             # Our own keys: citeproc-py lower-cases ids, so keys differing in case would collide.
             key = f"item{index}"
-            source.add_item(key, item)
-            cite = BoundCite(key, source[key], bibliography)
-            language = cite.reference.get("language")
-            STATE.enter(str(language)[:2] if language else self._language, implicit_suffix)
-            return cite
-
-        return cite_of
+            try:
+                source.add_item(key, item)
+                cite = BoundCite(key, source[key], bibliography)
+                language = cite.reference.get("language")
+                STATE.enter(str(language)[:2] if language else self._language, implicit_suffix)
+                results.append(render(cite, item))
+            except Exception as error:  # citeproc-py raises anything on odd styles (#146, #169)
+                results.append(RenderFailure(type(error).__name__, str(error)))
+        return results
 
     def _disambiguation(self, cite: BoundCite, item: CSLItem, body: str) -> str | None:
         """What a citation of the entry shows: entries sharing it are the ones a year suffix
