@@ -166,12 +166,16 @@ class _Children:
     """Speed: a parent's children, and which are ``cs:choose``, read once (the tree of a parsed
     style does not change; ``cs:names``, whose children citeproc-py may add to, renders its own)."""
 
-    def render_children(self, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+    def children_and_chooses(self) -> tuple[tuple[Any, bool], ...]:
+        """Each child, with whether it is a ``cs:choose`` (which takes the delimiter around it)."""
         memo = self.__dict__
         if "_children" not in memo:
             memo["_children"] = tuple((child, isinstance(child, csl.Choose)) for child in self.iterchildren())
+        return memo["_children"]
+
+    def render_children(self, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
         output = []
-        for child, is_choose in memo["_children"]:
+        for child, is_choose in self.children_and_chooses():
             try:
                 text = child.render(item, delimiter=delimiter, **kwargs) if is_choose else child.render(item, **kwargs)
             except VariableError:
@@ -182,17 +186,17 @@ class _Children:
 
 
 class _Group:
-    """Speed: citeproc-py's ``cs:group``, with its children and delimiter read once."""
+    """Speed: citeproc-py's ``cs:group``, with its children (:class:`_Children`) and delimiter
+    read once."""
 
     def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         memo = self.__dict__
-        if "_plan" not in memo:
-            children = tuple((child, isinstance(child, csl.Choose)) for child in self.iterchildren())
-            memo["_plan"] = (children, self.get("delimiter", ""))
-        children, delimiter = memo["_plan"]
+        if "_delimiter" not in memo:
+            memo["_delimiter"] = self.get("delimiter", "")
+        delimiter = memo["_delimiter"]
         output = []
         variable_called = variable_rendered = False
-        for child, is_choose in children:
+        for child, is_choose in self.children_and_chooses():
             # asked as citeproc-py asks, as a broken macro reference fails there
             variable_called = variable_called or child.calls_variable()
             try:

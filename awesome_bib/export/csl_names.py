@@ -25,15 +25,13 @@ class NamesFix:
         self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any
     ) -> Any:
         memo = self.__dict__
-        if "_roles_alone" not in memo:  # its roles, where it has no substitute
-            variable = self.get("variable")
-            alone = variable is not None and self.substitute() is None
-            memo["_roles_alone"] = tuple(variable.split()) if alone else None
-        roles_alone = memo["_roles_alone"]
-        if roles_alone is not None and not any(role in item.reference for role in roles_alone):
-            raise VariableError  # where citeproc-py comes to, in one step
+        if "_roles" not in memo:  # read as the style has them (the attribute is put back below)
+            memo["_roles"] = tuple(self.get("variable", "").split())
+            memo["_alone"] = self.get("variable") is not None and self.substitute() is None
+        roles = memo["_roles"]
+        if memo["_alone"] and not any(role in item.reference for role in roles):
+            raise VariableError  # no substitute: where citeproc-py comes to, in one step
         context = self if context is None else context
-        roles = self.get("variable", "").split()
         hidden = context.get_layout().repressed.get(self.tag, ())
         visible = [role for role in roles if role not in hidden]
         if roles and not visible:

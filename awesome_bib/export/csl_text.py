@@ -63,7 +63,7 @@ class TextFix:
         through a raised VariableError on every text of an entry that has none.
 
         Speed: a macro none of whose variables the entry has renders what it rendered for the
-        last entry of its type like that (in the same context, language and sort state): with no
+        first entry of its type like that (in the same context, language and sort state): with no
         variable to print it prints only terms and values, and changes no state."""
         context = self if context is None else context
         memo = self.__dict__
