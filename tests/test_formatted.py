@@ -373,32 +373,29 @@ def test_entries_sharing_their_first_sort_key_are_ordered_by_the_next(tmp_path: 
     cached = json.loads(cache_file.read_text(encoding="utf-8"))["entries"]
     lengths = sorted(len(entry["sort"]) for entry in cached.values())
     assert lengths == [1, 10, 10, 10]  # APA has ten sort keys; Adams needs only the first
-    script = (
-        "import json, sys\n"
-        "from pathlib import Path\n"
-        "from awesome_bib.export.formatted import format_references\n"
-        f"batch = json.loads({json.dumps(batch)!r})\n"
-        f"output = format_references(batch, style='apa', sort='style', cache_dir=Path({str(tmp_path)!r})).output\n"
-        "assert 'citeproc' not in sys.modules, 'citeproc imported'\n"
-        "print(output, end='')\n"
-    )
-    warm = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True,
-                          cwd=Path(__file__).parent.parent)
-    assert warm.stdout == cold
+    assert _apa_in_a_new_process_without_citeproc(batch, "style", tmp_path) == cold
 
 
 @pytest.mark.parametrize("sort", formatted.SORTS)
 def test_importing_and_a_cached_run_never_load_citeproc(tmp_path: Path, sort: str) -> None:
     format_references(items(), style="apa", sort=sort, cache_dir=tmp_path)
+    _apa_in_a_new_process_without_citeproc(items(), sort, tmp_path)
+
+
+def _apa_in_a_new_process_without_citeproc(batch: list[dict[str, Any]], sort: str, cache_dir: Path) -> str:
+    """The APA references of ``batch`` formatted in a new process, which must not import citeproc."""
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
         "from awesome_bib.export.formatted import format_references\n"
-        f"items = json.load(open({str(DATA / 'items.json')!r}, encoding='utf-8'))\n"
-        f"format_references(items, style='apa', sort={sort!r}, cache_dir=Path({str(tmp_path)!r}))\n"
+        "batch = json.loads(sys.stdin.read())\n"
+        f"output = format_references(batch, style='apa', sort={sort!r}, cache_dir=Path({str(cache_dir)!r})).output\n"
         "assert 'citeproc' not in sys.modules, 'citeproc imported'\n"
+        "print(output, end='')\n"
     )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parent.parent)
+    run = subprocess.run([sys.executable, "-c", script], input=json.dumps(batch), check=True, capture_output=True,
+                         text=True, encoding="utf-8", cwd=Path(__file__).parent.parent)
+    return run.stdout
 
 
 # --- styles -----------------------------------------------------------------------------------
@@ -453,7 +450,6 @@ def test_spreading_a_batch_over_workers_changes_nothing(
     monkeypatch.setattr(csl_workers, "_busy_cores", lambda: 0)
     assert len(csl_workers._slices(len(batch))) == 3
     assert render(batch, style=style, sort="style", fmt="html").output == alone
-
 
 
 def test_workers_count_the_tasks_running_now_not_the_load_average(
